@@ -1,0 +1,12 @@
+package io.ulidmesh.rollout.api;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.ulidmesh.testsupport.ServiceBasicsContract;
+
+@QuarkusTest
+class ServiceBasicsTest extends ServiceBasicsContract {
+    @Override
+    protected String grpcServiceName() {
+        return "ulidmesh.rollout.v1.RolloutService";
+    }
+}
