@@ -1,0 +1,120 @@
+package io.ulidmesh.flags.client;
+
+/**
+ * The cohort hash of ARCHITECTURE.md, the one implementation the flag-service and every Java
+ * client share:
+ * <pre>
+ * key     = UTF-8 bytes of cohort + ":" + entity_id
+ * h       = MurmurHash3 x86_32(key, seed 0), unsigned
+ * bucket  = (h * 10000) >>> 32        -- 0..9999
+ * enabled = basis_points == 10000 || bucket < basis_points
+ * </pre>
+ * The UTF-8 bytes are produced on the fly from the two strings, so a call allocates nothing. An
+ * unpaired surrogate encodes as '?', exactly as {@code String.getBytes(UTF_8)} does.
+ */
+public final class CohortHash {
+    /** Basis points of a flag that is on for everyone. */
+    public static final int ALL = 10_000;
+
+    private static final int C1 = 0xcc9e2d51;
+    private static final int C2 = 0x1b873593;
+
+    private CohortHash() {
+    }
+
+    /** The entity's bucket in the cohort, 0..9999. */
+    public static int bucket(String cohort, String entityId) {
+        return (int) ((Integer.toUnsignedLong(murmur3(cohort, entityId)) * ALL) >>> 32);
+    }
+
+    /** Whether a flag at {@code basisPoints} is enabled for an entity in {@code bucket}. */
+    public static boolean enabled(int basisPoints, int bucket) {
+        return basisPoints >= ALL || bucket < basisPoints;
+    }
+
+    /** Whether a flag of {@code cohort} at {@code basisPoints} is enabled for {@code entityId}. */
+    public static boolean enabled(String cohort, int basisPoints, String entityId) {
+        if (basisPoints <= 0) {
+            return false;
+        }
+        return basisPoints >= ALL || bucket(cohort, entityId) < basisPoints;
+    }
+
+    /** MurmurHash3 x86_32 with seed 0 of the UTF-8 bytes of {@code cohort + ":" + entityId}. */
+    public static int murmur3(String cohort, String entityId) {
+        int cohortLength = cohort.length();
+        int total = cohortLength + 1 + entityId.length();
+        int h1 = 0;
+        int block = 0;   // bytes waiting to fill a 4-byte block, little-endian
+        int filled = 0;  // how many bits of block are filled: 0, 8, 16 or 24
+        int length = 0;  // UTF-8 bytes hashed so far
+        for (int i = 0; i < total; i++) {
+            char c = charAt(cohort, entityId, cohortLength, i);
+            int encoded;
+            int bytes;
+            if (c < 0x80) {
+                encoded = c;
+                bytes = 1;
+            } else if (c < 0x800) {
+                encoded = (0xC0 | (c >> 6)) | (0x80 | (c & 0x3F)) << 8;
+                bytes = 2;
+            } else if (Character.isSurrogate(c)) {
+                char low = i + 1 < total ? charAt(cohort, entityId, cohortLength, i + 1) : 0;
+                if (Character.isHighSurrogate(c) && Character.isLowSurrogate(low)) {
+                    int cp = Character.toCodePoint(c, low);
+                    encoded = (0xF0 | (cp >> 18))
+                            | (0x80 | ((cp >> 12) & 0x3F)) << 8
+                            | (0x80 | ((cp >> 6) & 0x3F)) << 16
+                            | (0x80 | (cp & 0x3F)) << 24;
+                    bytes = 4;
+                    i++;
+                } else {
+                    encoded = '?';
+                    bytes = 1;
+                }
+            } else {
+                encoded = (0xE0 | (c >> 12)) | (0x80 | ((c >> 6) & 0x3F)) << 8 | (0x80 | (c & 0x3F)) << 16;
+                bytes = 3;
+            }
+            length += bytes;
+            for (int b = 0; b < bytes; b++) {
+                block |= (encoded & 0xFF) << filled;
+                encoded >>>= 8;
+                filled += 8;
+                if (filled == 32) {
+                    h1 = mixH1(h1, mixK1(block));
+                    block = 0;
+                    filled = 0;
+                }
+            }
+        }
+        if (filled != 0) {
+            h1 ^= mixK1(block);
+        }
+        return fmix(h1 ^ length);
+    }
+
+    private static char charAt(String cohort, String entityId, int cohortLength, int i) {
+        if (i < cohortLength) {
+            return cohort.charAt(i);
+        }
+        return i == cohortLength ? ':' : entityId.charAt(i - cohortLength - 1);
+    }
+
+    private static int mixK1(int k1) {
+        return Integer.rotateLeft(k1 * C1, 15) * C2;
+    }
+
+    private static int mixH1(int h1, int k1) {
+        return Integer.rotateLeft(h1 ^ k1, 13) * 5 + 0xe6546b64;
+    }
+
+    private static int fmix(int h) {
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
+    }
+}
