@@ -1,0 +1,44 @@
+package io.ulidmesh.bench.core;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Plaintext channels to the target, used round robin: several HTTP/2 connections let the server
+ * spread calls over several event loops, as many independent clients would.
+ */
+public final class GrpcTargets implements AutoCloseable {
+    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final AtomicInteger next = new AtomicInteger();
+
+    public GrpcTargets(LoadSpec spec) {
+        for (int i = 0; i < spec.channels(); i++) {
+            channels.add(NettyChannelBuilder.forAddress(spec.host(), spec.port()).usePlaintext()
+                    .maxInboundMessageSize(64 * 1024 * 1024).build());
+        }
+    }
+
+    /** One stub per channel, built by {@code factory} (e.g. {@code ResolutionServiceGrpc::newFutureStub}). */
+    public <S> RoundRobin<S> stubs(Function<ManagedChannel, S> factory) {
+        List<S> stubs = channels.stream().map(factory).toList();
+        return () -> stubs.get(Math.floorMod(next.getAndIncrement(), stubs.size()));
+    }
+
+    /** Hands out the next stub. */
+    @FunctionalInterface
+    public interface RoundRobin<S> {
+        S next();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (ManagedChannel c : channels) {
+            c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+}
