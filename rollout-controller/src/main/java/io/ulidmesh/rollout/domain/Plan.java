@@ -1,0 +1,19 @@
+package io.ulidmesh.rollout.domain;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** A validated rollout plan. */
+public record Plan(String name, Duration interval, List<SignalSpec> signals, List<RuleSpec> rules,
+                   List<PhaseSpec> phases) {
+
+    public Optional<SignalSpec> signal(String name) {
+        return signals.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /** The rules on {@code signal}, in plan order. */
+    public List<RuleSpec> rulesOn(String signal) {
+        return rules.stream().filter(r -> r.signal().equals(signal)).toList();
+    }
+}
