@@ -1,0 +1,7 @@
+package io.ulidmesh.flags.domain;
+
+/** What a recorded change did to its flag. */
+public enum ChangeType {
+    UPSERTED,
+    DELETED
+}

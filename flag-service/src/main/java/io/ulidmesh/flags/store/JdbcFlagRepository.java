@@ -1,0 +1,316 @@
+package io.ulidmesh.flags.store;
+
+import io.ulidmesh.common.error.DomainException;
+import io.ulidmesh.flags.domain.ChangeType;
+import io.ulidmesh.flags.domain.FlagChange;
+import io.ulidmesh.flags.domain.FlagRepository;
+import io.ulidmesh.flags.domain.FlagState;
+import io.ulidmesh.flags.domain.SetFlagCommand;
+import io.ulidmesh.flags.domain.Snapshot;
+import io.ulidmesh.flags.domain.Written;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+
+/** Flags and their append-only history in PostgreSQL; every change also NOTIFYs {@value #CHANNEL}. */
+@ApplicationScoped
+public class JdbcFlagRepository implements FlagRepository {
+    /** The NOTIFY channel every replica LISTENs on; the payload is the new revision. */
+    public static final String CHANNEL = "ulidmesh_flag_changes";
+    private static final Logger LOG = Logger.getLogger(JdbcFlagRepository.class);
+    /** Serialises writers so revisions commit in sequence order (arbitrary constant: "flag"). */
+    private static final long WRITE_LOCK = 0x666c6167L;
+    private static final String FLAG_COLUMNS = "name, description, basis_points, cohort, version, updated_at, updated_by, ";
+    private static final String CHANGE_COLUMNS = "c.revision, c.type, c.name, c.description, c.basis_points, c.cohort, "
+            + "c.version, c.updated_at, c.updated_by, c.flag_reason, c.at, c.actor, c.reason";
+
+    private final DataSource dataSource;
+
+    public JdbcFlagRepository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public Written set(SetFlagCommand command, String actor) {
+        return inTransaction(c -> {
+            lockWrites(c);
+            Current current = current(c, command.name());
+            FlagState before = current == null ? null : current.flag();
+            checkVersion(command.name(), command.expectedVersion(), before);
+            Instant now = now();
+            FlagState after;
+            if (before == null) {
+                after = new FlagState(command.name(), command.description(),
+                        command.basisPoints() == null ? 0 : command.basisPoints(),
+                        command.cohort().isEmpty() ? command.name() : command.cohort(), 1, now, actor, command.reason());
+            } else {
+                int bp = command.basisPoints() == null ? before.basisPoints() : command.basisPoints();
+                String description = command.description().isEmpty() ? before.description() : command.description();
+                String cohort = command.cohort().isEmpty() ? before.cohort() : command.cohort();
+                if (bp == before.basisPoints() && description.equals(before.description()) && cohort.equals(before.cohort())) {
+                    return new Written(before, null);
+                }
+                after = new FlagState(command.name(), description, bp, cohort, before.version() + 1, now, actor,
+                        command.reason());
+            }
+            long revision = nextRevision(c);
+            insertChange(c, revision, ChangeType.UPSERTED, after, current == null ? null : current.revision(),
+                    now, actor, command.reason());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO flag (" + FLAG_COLUMNS + "reason, revision) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET description = excluded.description, "
+                    + "basis_points = excluded.basis_points, cohort = excluded.cohort, version = excluded.version, "
+                    + "updated_at = excluded.updated_at, updated_by = excluded.updated_by, reason = excluded.reason, "
+                    + "revision = excluded.revision")) {
+                bindFlag(ps, 1, after);
+                ps.setLong(9, revision);
+                ps.executeUpdate();
+            }
+            notify(c, revision);
+            LOG.infof("flag %s set to %d bp (cohort %s) version %d revision %d by %s: %s", after.name(),
+                    after.basisPoints(), after.cohort(), after.version(), revision, actor, command.reason());
+            return new Written(after, new FlagChange(revision, ChangeType.UPSERTED, after, before, now, actor,
+                    command.reason()));
+        });
+    }
+
+    @Override
+    public FlagChange delete(String name, long expectedVersion, String reason, String actor) {
+        return inTransaction(c -> {
+            lockWrites(c);
+            Current current = current(c, name);
+            if (current == null) {
+                throw DomainException.notFound("flag '" + name + "' does not exist");
+            }
+            checkVersion(name, expectedVersion, current.flag());
+            Instant now = now();
+            long revision = nextRevision(c);
+            insertChange(c, revision, ChangeType.DELETED, current.flag(), current.revision(), now, actor, reason);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM flag WHERE name = ?")) {
+                ps.setString(1, name);
+                ps.executeUpdate();
+            }
+            notify(c, revision);
+            LOG.infof("flag %s deleted at version %d revision %d by %s: %s", name, current.flag().version(), revision,
+                    actor, reason);
+            return new FlagChange(revision, ChangeType.DELETED, current.flag(), current.flag(), now, actor, reason);
+        });
+    }
+
+    @Override
+    public Optional<FlagState> find(String name) {
+        return inTransaction(c -> Optional.ofNullable(current(c, name)).map(Current::flag));
+    }
+
+    @Override
+    public List<FlagState> list(String afterName, int limit) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + FLAG_COLUMNS + "reason, revision FROM flag "
+                    + "WHERE name > ? ORDER BY name LIMIT ?")) {
+                ps.setString(1, afterName);
+                ps.setInt(2, limit);
+                List<FlagState> flags = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        flags.add(flag(rs, 1));
+                    }
+                }
+                return flags;
+            }
+        });
+    }
+
+    @Override
+    public List<FlagChange> history(String name, long beforeRevision, int limit) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + CHANGE_COLUMNS + ", "
+                    + "p.name, p.description, p.basis_points, p.cohort, p.version, p.updated_at, p.updated_by, p.flag_reason "
+                    + "FROM flag_change c LEFT JOIN flag_change p ON p.revision = c.previous_revision "
+                    + "WHERE c.name = ? AND c.revision < ? ORDER BY c.revision DESC LIMIT ?")) {
+                ps.setString(1, name);
+                ps.setLong(2, beforeRevision);
+                ps.setInt(3, limit);
+                List<FlagChange> changes = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        FlagState before = rs.getString(14) == null ? null : flag(rs, 14);
+                        changes.add(change(rs, before));
+                    }
+                }
+                return changes;
+            }
+        });
+    }
+
+    @Override
+    public List<FlagChange> changesAfter(long afterRevision, int limit) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + CHANGE_COLUMNS + " FROM flag_change c "
+                    + "WHERE c.revision > ? ORDER BY c.revision LIMIT ?")) {
+                ps.setLong(1, afterRevision);
+                ps.setInt(2, limit);
+                List<FlagChange> changes = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        changes.add(change(rs, null));
+                    }
+                }
+                return changes;
+            }
+        });
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        return inTransaction(c -> {
+            // One statement: the flags and the head are read from the same database snapshot.
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + CHANGE_COLUMNS
+                    + ", (SELECT coalesce(max(revision), 0) FROM flag_change) FROM flag f "
+                    + "JOIN flag_change c ON c.revision = f.revision ORDER BY c.revision")) {
+                List<FlagChange> flags = new ArrayList<>();
+                long head = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        flags.add(change(rs, null));
+                        head = rs.getLong(14);
+                    }
+                }
+                return new Snapshot(flags, flags.isEmpty() ? head(c) : head);
+            }
+        });
+    }
+
+    @Override
+    public long head() {
+        return inTransaction(JdbcFlagRepository::head);
+    }
+
+    private static long head(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(revision), 0) FROM flag_change");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private record Current(FlagState flag, long revision) {
+    }
+
+    private static Current current(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + FLAG_COLUMNS + "reason, revision FROM flag WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Current(flag(rs, 1), rs.getLong(9)) : null;
+            }
+        }
+    }
+
+    private static void checkVersion(String name, long expected, FlagState current) {
+        if (expected == 0) {
+            return;
+        }
+        if (current == null) {
+            throw DomainException.conflict("flag '" + name + "' does not exist, but expected_version is " + expected);
+        }
+        if (current.version() != expected) {
+            throw DomainException.conflict("flag '" + name + "' is at version " + current.version()
+                    + ", not the expected_version " + expected);
+        }
+    }
+
+    private static void lockWrites(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            ps.setLong(1, WRITE_LOCK);
+            ps.execute();
+        }
+    }
+
+    private static long nextRevision(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT nextval('flag_revision')");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void insertChange(Connection c, long revision, ChangeType type, FlagState flag, Long previous,
+                                     Instant at, String actor, String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO flag_change (" + FLAG_COLUMNS
+                + "flag_reason, revision, type, previous_revision, at, actor, reason) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            bindFlag(ps, 1, flag);
+            ps.setLong(9, revision);
+            ps.setString(10, type.name());
+            ps.setObject(11, previous);
+            ps.setTimestamp(12, Timestamp.from(at));
+            ps.setString(13, actor);
+            ps.setString(14, reason);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void notify(Connection c, long revision) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            ps.setString(1, CHANNEL);
+            ps.setString(2, Long.toString(revision));
+            ps.execute();
+        }
+    }
+
+    private static void bindFlag(PreparedStatement ps, int at, FlagState flag) throws SQLException {
+        ps.setString(at, flag.name());
+        ps.setString(at + 1, flag.description());
+        ps.setInt(at + 2, flag.basisPoints());
+        ps.setString(at + 3, flag.cohort());
+        ps.setLong(at + 4, flag.version());
+        ps.setTimestamp(at + 5, Timestamp.from(flag.updatedAt()));
+        ps.setString(at + 6, flag.updatedBy());
+        ps.setString(at + 7, flag.reason());
+    }
+
+    private static FlagState flag(ResultSet rs, int at) throws SQLException {
+        return new FlagState(rs.getString(at), rs.getString(at + 1), rs.getInt(at + 2), rs.getString(at + 3),
+                rs.getLong(at + 4), rs.getTimestamp(at + 5).toInstant(), rs.getString(at + 6), rs.getString(at + 7));
+    }
+
+    /** Reads {@link #CHANGE_COLUMNS}. */
+    private static FlagChange change(ResultSet rs, FlagState before) throws SQLException {
+        FlagState flag = flag(rs, 3);
+        return new FlagChange(rs.getLong(1), ChangeType.valueOf(rs.getString(2)), flag, before,
+                rs.getTimestamp(11).toInstant(), rs.getString(12), rs.getString(13));
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("flag store: " + Objects.requireNonNullElse(e.getMessage(), "SQL error"), e);
+        }
+    }
+}
