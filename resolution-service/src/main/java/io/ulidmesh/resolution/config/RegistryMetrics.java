@@ -1,0 +1,100 @@
+package io.ulidmesh.resolution.config;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.ulidmesh.resolution.domain.RegistryListener;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The service's Micrometer meters (names from ARCHITECTURE.md): registry size, collisions,
+ * registration outcomes, resolve latency histogram and the cache hit ratio.
+ */
+public final class RegistryMetrics implements RegistryListener {
+    private final AtomicLong references = new AtomicLong();
+    private final Counter collisions;
+    private final Counter registered;
+    private final Counter unchanged;
+    private final Counter collided;
+    private final Counter refused;
+    private final Counter hits;
+    private final Counter misses;
+    private final LongAdder hitCount = new LongAdder();
+    private final LongAdder lookupCount = new LongAdder();
+    private final Timer resolveHit;
+    private final Timer resolveMiss;
+
+    public RegistryMetrics(MeterRegistry meters) {
+        Gauge.builder("ulidmesh.registry.references", references, AtomicLong::get)
+                .description("References in the registry (exact at start and after GetStats, then counted locally)")
+                .register(meters);
+        collisions = Counter.builder("ulidmesh.registry.collisions")
+                .description("Registrations refused because the ULID belongs to another system/type/reference")
+                .register(meters);
+        registered = outcome(meters, "registered");
+        unchanged = outcome(meters, "unchanged");
+        collided = outcome(meters, "collision");
+        refused = outcome(meters, "refused");
+        hits = Counter.builder("ulidmesh.resolve.cache").tag("result", "hit").register(meters);
+        misses = Counter.builder("ulidmesh.resolve.cache").tag("result", "miss").register(meters);
+        Gauge.builder("ulidmesh.resolve.cache.hit.ratio", this, RegistryMetrics::hitRatio)
+                .description("Share of ULID lookups answered from the cache since start").register(meters);
+        resolveHit = resolveTimer(meters, "hit");
+        resolveMiss = resolveTimer(meters, "miss");
+    }
+
+    private static Counter outcome(MeterRegistry meters, String outcome) {
+        return Counter.builder("ulidmesh.registry.registrations").tag("outcome", outcome)
+                .description("Registration outcomes: registered, unchanged, collision, refused").register(meters);
+    }
+
+    private static Timer resolveTimer(MeterRegistry meters, String cache) {
+        return Timer.builder("ulidmesh.resolve.duration").tag("cache", cache)
+                .description("Resolve latency inside the service").publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(1000)).maximumExpectedValue(Duration.ofSeconds(5))
+                .register(meters);
+    }
+
+    /** Sets the registry size from an exact count. */
+    public void references(long count) {
+        references.set(count);
+    }
+
+    /** Records one Resolve's latency. */
+    public void resolved(boolean fromCache, long nanos) {
+        (fromCache ? resolveHit : resolveMiss).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void registrations(long registered, long unchanged, long collisions, long refused) {
+        references.addAndGet(registered);
+        add(this.registered, registered);
+        add(this.unchanged, unchanged);
+        add(this.collided, collisions);
+        add(this.collisions, collisions);
+        add(this.refused, refused);
+    }
+
+    @Override
+    public void cacheLookups(long hits, long misses) {
+        add(this.hits, hits);
+        add(this.misses, misses);
+        hitCount.add(hits);
+        lookupCount.add(hits + misses);
+    }
+
+    private static void add(Counter counter, long n) {
+        if (n > 0) {
+            counter.increment(n);
+        }
+    }
+
+    private double hitRatio() {
+        long lookups = lookupCount.sum();
+        return lookups == 0 ? 0 : (double) hitCount.sum() / lookups;
+    }
+}

@@ -1,0 +1,7 @@
+package io.ulidmesh.resolution.domain;
+
+import com.github.f4b6a3.ulid.Ulid;
+
+/** A directed link between two registered ULIDs. */
+public record Edge(Ulid from, Ulid to, String relation) {
+}

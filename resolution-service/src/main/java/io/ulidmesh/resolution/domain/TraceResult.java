@@ -1,0 +1,7 @@
+package io.ulidmesh.resolution.domain;
+
+import java.util.List;
+
+/** What Trace found: the origin, the other references in ULID order, and each link traversed once. */
+public record TraceResult(Reference origin, List<Reference> related, List<Edge> edges) {
+}

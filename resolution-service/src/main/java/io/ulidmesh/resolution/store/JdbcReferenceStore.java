@@ -1,0 +1,237 @@
+package io.ulidmesh.resolution.store;
+
+import com.github.f4b6a3.ulid.Ulid;
+import io.ulidmesh.resolution.domain.Edge;
+import io.ulidmesh.resolution.domain.Reference;
+import io.ulidmesh.resolution.domain.ReferenceStore;
+import io.ulidmesh.resolution.domain.Registration;
+import io.ulidmesh.resolution.domain.Stats;
+import io.vertx.core.json.JsonObject;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The registry in PostgreSQL. Bulk statements take whole arrays ({@code unnest}/{@code = ANY}), so a
+ * chunk of a thousand registrations is one round trip.
+ */
+public final class JdbcReferenceStore implements ReferenceStore {
+    private static final String COLUMNS = "ulid, system, reference_type, reference, metadata::text, registered_at";
+
+    private final DataSource dataSource;
+
+    public JdbcReferenceStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public Map<Ulid, Instant> insertAbsent(List<Registration> registrations) {
+        int n = registrations.size();
+        UUID[] ulids = new UUID[n];
+        String[] systems = new String[n];
+        String[] types = new String[n];
+        String[] references = new String[n];
+        String[] metadata = new String[n];
+        for (int i = 0; i < n; i++) {
+            Registration r = registrations.get(i);
+            ulids[i] = r.ulid().toUuid();
+            systems[i] = r.system();
+            types[i] = r.referenceType();
+            references[i] = r.reference();
+            metadata[i] = r.metadata().isEmpty() ? "{}" : new JsonObject(new HashMap<>(r.metadata())).encode();
+        }
+        return run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO reference (ulid, system, reference_type, reference, metadata)
+                    SELECT u, s, t, r, m::jsonb FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[]) AS x(u, s, t, r, m)
+                    ON CONFLICT (ulid) DO NOTHING
+                    RETURNING ulid, registered_at""")) {
+                ps.setArray(1, c.createArrayOf("uuid", ulids));
+                ps.setArray(2, c.createArrayOf("text", systems));
+                ps.setArray(3, c.createArrayOf("text", types));
+                ps.setArray(4, c.createArrayOf("text", references));
+                ps.setArray(5, c.createArrayOf("text", metadata));
+                Map<Ulid, Instant> inserted = new HashMap<>(n * 2);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        inserted.put(Ulid.from(rs.getObject(1, UUID.class)), rs.getTimestamp(2).toInstant());
+                    }
+                }
+                return inserted;
+            }
+        });
+    }
+
+    @Override
+    public List<Reference> find(Collection<Ulid> ulids) {
+        return run(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM reference WHERE ulid = ANY(?)")) {
+                ps.setArray(1, uuidArray(c, ulids));
+                return references(ps);
+            }
+        });
+    }
+
+    @Override
+    public Set<Ulid> registered(Collection<Ulid> ulids) {
+        return run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT ulid FROM reference WHERE ulid = ANY(?)")) {
+                ps.setArray(1, uuidArray(c, ulids));
+                Set<Ulid> found = new HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(Ulid.from(rs.getObject(1, UUID.class)));
+                    }
+                }
+                return found;
+            }
+        });
+    }
+
+    @Override
+    public List<Edge> insertLinks(Collection<Edge> edges) {
+        int n = edges.size();
+        UUID[] from = new UUID[n];
+        UUID[] to = new UUID[n];
+        String[] relation = new String[n];
+        int i = 0;
+        for (Edge e : edges) {
+            from[i] = e.from().toUuid();
+            to[i] = e.to().toUuid();
+            relation[i++] = e.relation();
+        }
+        return run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO link (from_ulid, to_ulid, relation)
+                    SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::text[])
+                    ON CONFLICT DO NOTHING
+                    RETURNING from_ulid, to_ulid, relation""")) {
+                ps.setArray(1, c.createArrayOf("uuid", from));
+                ps.setArray(2, c.createArrayOf("uuid", to));
+                ps.setArray(3, c.createArrayOf("text", relation));
+                return edges(ps);
+            }
+        });
+    }
+
+    @Override
+    public List<Edge> linksTouching(Collection<Ulid> ulids) {
+        return run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT from_ulid, to_ulid, relation FROM link WHERE from_ulid = ANY(?1)
+                    UNION
+                    SELECT from_ulid, to_ulid, relation FROM link WHERE to_ulid = ANY(?1)""".replace("?1", "?"))) {
+                Array array = uuidArray(c, ulids);
+                ps.setArray(1, array);
+                ps.setArray(2, array);
+                return edges(ps);
+            }
+        });
+    }
+
+    @Override
+    public List<Reference> page(String system, Ulid after, int limit) {
+        return run(c -> {
+            boolean bySystem = system != null && !system.isEmpty();
+            String sql = "SELECT " + COLUMNS + " FROM reference WHERE ulid > ?"
+                    + (bySystem ? " AND system = ?" : "") + " ORDER BY " + (bySystem ? "system, ulid" : "ulid")
+                    + " LIMIT ?";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int p = 1;
+                ps.setObject(p++, after == null ? new UUID(0, 0) : after.toUuid());
+                if (bySystem) {
+                    ps.setString(p++, system);
+                }
+                ps.setInt(p, limit);
+                return references(ps);
+            }
+        });
+    }
+
+    @Override
+    public Stats stats() {
+        return run(c -> {
+            Map<String, Long> bySystem = new LinkedHashMap<>();
+            long references = 0;
+            long links;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT system, count(*) FROM reference GROUP BY system ORDER BY system");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    bySystem.put(rs.getString(1), rs.getLong(2));
+                    references += rs.getLong(2);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM link");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                links = rs.getLong(1);
+            }
+            return new Stats(references, links, bySystem);
+        });
+    }
+
+    private static Array uuidArray(Connection c, Collection<Ulid> ulids) throws SQLException {
+        UUID[] uuids = new UUID[ulids.size()];
+        int i = 0;
+        for (Ulid u : ulids) {
+            uuids[i++] = u.toUuid();
+        }
+        return c.createArrayOf("uuid", uuids);
+    }
+
+    private static List<Reference> references(PreparedStatement ps) throws SQLException {
+        List<Reference> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String json = rs.getString(5);
+                Map<String, String> metadata = new HashMap<>();
+                if (!"{}".equals(json)) {
+                    new JsonObject(json).forEach(e -> metadata.put(e.getKey(), String.valueOf(e.getValue())));
+                }
+                out.add(new Reference(Ulid.from(rs.getObject(1, UUID.class)), rs.getString(2), rs.getString(3),
+                        rs.getString(4), metadata, rs.getTimestamp(6).toInstant()));
+            }
+        }
+        return out;
+    }
+
+    private static List<Edge> edges(PreparedStatement ps) throws SQLException {
+        List<Edge> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Edge(Ulid.from(rs.getObject(1, UUID.class)), Ulid.from(rs.getObject(2, UUID.class)),
+                        rs.getString(3)));
+            }
+        }
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** One transaction (auto-commit: each method is a single statement or read-only). */
+    private <T> T run(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+    }
+}

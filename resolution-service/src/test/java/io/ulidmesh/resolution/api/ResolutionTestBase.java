@@ -1,0 +1,92 @@
+package io.ulidmesh.resolution.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.ulidmesh.proto.resolution.v1.GenerateRequest;
+import io.ulidmesh.proto.resolution.v1.Reference;
+import io.ulidmesh.proto.resolution.v1.RegisterRequest;
+import io.ulidmesh.proto.resolution.v1.ResolutionServiceGrpc;
+import io.ulidmesh.testsupport.TestChannels;
+import io.grpc.stub.StreamObserver;
+import io.ulidmesh.proto.resolution.v1.RegisterStreamResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/** A real gRPC client to the test app, and helpers; each test uses its own system names (the database is shared). */
+abstract class ResolutionTestBase {
+    private static final AtomicInteger SYSTEMS = new AtomicInteger();
+
+    ManagedChannel channel;
+    ResolutionServiceGrpc.ResolutionServiceBlockingStub stub;
+    ResolutionServiceGrpc.ResolutionServiceStub async;
+
+    @BeforeEach
+    void connect() {
+        channel = TestChannels.toQuarkusTestApp();
+        stub = ResolutionServiceGrpc.newBlockingStub(channel);
+        async = ResolutionServiceGrpc.newStub(channel);
+    }
+
+    @AfterEach
+    void disconnect() {
+        channel.shutdownNow();
+    }
+
+    /** A system name no other test uses. */
+    static String uniqueSystem(String prefix) {
+        return prefix + "-" + System.nanoTime() % 1_000_000_000L + "-" + SYSTEMS.incrementAndGet();
+    }
+
+    List<String> generate(int count) {
+        return stub.generate(GenerateRequest.newBuilder().setCount(count).build()).getUlidsList();
+    }
+
+    Reference register(String ulid, String system, String reference, String... related) {
+        return stub.register(item(ulid, system, reference, related));
+    }
+
+    static RegisterRequest item(String ulid, String system, String reference, String... related) {
+        return RegisterRequest.newBuilder().setUlid(ulid).setSystem(system).setReferenceType("job")
+                .setReference(reference).addAllRelatedUlids(List.of(related)).build();
+    }
+
+    /** Streams {@code items} through RegisterStream and waits for the response. */
+    static RegisterStreamResponse registerStream(ResolutionServiceGrpc.ResolutionServiceStub async,
+                                                 List<RegisterRequest> items) {
+        CompletableFuture<RegisterStreamResponse> done = new CompletableFuture<>();
+        StreamObserver<RegisterRequest> requests = async.registerStream(new StreamObserver<>() {
+            @Override
+            public void onNext(RegisterStreamResponse value) {
+                done.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+        items.forEach(requests::onNext);
+        requests.onCompleted();
+        return done.join();
+    }
+
+    /** Asserts the call fails with exactly {@code code}; returns the status description. */
+    static String failsWith(Status.Code code, ThrowingCallable call) {
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call);
+        assertThat(e).as("expected %s", code).isNotNull();
+        assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code);
+        return e.getStatus().getDescription();
+    }
+}
