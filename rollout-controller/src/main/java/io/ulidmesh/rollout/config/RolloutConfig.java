@@ -1,0 +1,37 @@
+package io.ulidmesh.rollout.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Settings of the controller ({@code ulidmesh.rollout.*}). */
+@ConfigMapping(prefix = "ulidmesh.rollout")
+public interface RolloutConfig {
+    /** host:port of the flag service. */
+    @WithDefault("localhost:8682")
+    String flagService();
+
+    /** host:port of the migration worker. */
+    @WithDefault("localhost:8684")
+    String migrationWorker();
+
+    /** Base URL of the Prometheus server that prometheus signals without their own url query. */
+    @WithDefault("http://localhost:9090")
+    String prometheusUrl();
+
+    /** How often the engine looks at active rollouts. */
+    @WithDefault("100ms")
+    Duration tick();
+
+    /** How often a standby tries to take the leadership lock. */
+    @WithDefault("1s")
+    Duration leaderRetry();
+
+    /** Deadline of each call to a peer service or Prometheus. */
+    @WithDefault("5s")
+    Duration peerTimeout();
+
+    /** Key of the PostgreSQL advisory lock that makes one controller active. */
+    @WithDefault("8683")
+    long lockKey();
+}

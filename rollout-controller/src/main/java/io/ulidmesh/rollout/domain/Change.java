@@ -1,0 +1,44 @@
+package io.ulidmesh.rollout.domain;
+
+/**
+ * One journal entry: a change a phase attempt makes, recorded with how things were before it
+ * is made. A flag entry keeps the previous value and version (or that the flag did not exist); a
+ * migration entry keeps the worker's migration and how many of its steps are done.
+ */
+public record Change(String rolloutId, int phaseIdx, int attempt, int pos, Kind kind, String subject,
+                     boolean prevExists, Integer prevBasisPoints, Long prevVersion, Integer targetBasisPoints,
+                     Integer migrationIndex, String migrationId, int stepsDone, boolean applied, boolean restored) {
+
+    public enum Kind { FLAG, MIGRATION }
+
+    public static Change flag(String rolloutId, int phaseIdx, int attempt, int pos, String flag, boolean prevExists,
+                              Integer prevBasisPoints, Long prevVersion, int target) {
+        return new Change(rolloutId, phaseIdx, attempt, pos, Kind.FLAG, flag, prevExists, prevBasisPoints, prevVersion,
+                target, null, null, 0, false, false);
+    }
+
+    public static Change migration(String rolloutId, int phaseIdx, int attempt, int pos, String name, int migrationIndex) {
+        return new Change(rolloutId, phaseIdx, attempt, pos, Kind.MIGRATION, name, false, null, null, null,
+                migrationIndex, null, 0, false, false);
+    }
+
+    public Change markApplied() {
+        return new Change(rolloutId, phaseIdx, attempt, pos, kind, subject, prevExists, prevBasisPoints, prevVersion,
+                targetBasisPoints, migrationIndex, migrationId, stepsDone, true, restored);
+    }
+
+    public Change markRestored() {
+        return new Change(rolloutId, phaseIdx, attempt, pos, kind, subject, prevExists, prevBasisPoints, prevVersion,
+                targetBasisPoints, migrationIndex, migrationId, stepsDone, applied, true);
+    }
+
+    public Change withMigrationId(String id) {
+        return new Change(rolloutId, phaseIdx, attempt, pos, kind, subject, prevExists, prevBasisPoints, prevVersion,
+                targetBasisPoints, migrationIndex, id, stepsDone, applied, restored);
+    }
+
+    public Change withStepsDone(int n) {
+        return new Change(rolloutId, phaseIdx, attempt, pos, kind, subject, prevExists, prevBasisPoints, prevVersion,
+                targetBasisPoints, migrationIndex, migrationId, n, applied, restored);
+    }
+}

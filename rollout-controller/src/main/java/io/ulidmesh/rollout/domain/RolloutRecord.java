@@ -1,0 +1,26 @@
+package io.ulidmesh.rollout.domain;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A rollout as stored: its plan, where it is, and its phases. */
+public record RolloutRecord(String id, String name, RolloutState state, String planYaml, int currentPhase,
+                            String lastReason, RollbackKind rollbackKind, Instant createdAt, Instant updatedAt,
+                            List<PhaseRecord> phases) {
+
+    /** What a rollback in progress undoes. */
+    public enum RollbackKind {
+        /** The current phase, stopping at the previous one. */
+        PHASE,
+        /** Every applied phase. */
+        ABORT
+    }
+
+    public PhaseRecord phase(int idx) {
+        return phases.get(idx);
+    }
+
+    public PhaseRecord current() {
+        return currentPhase >= 0 && currentPhase < phases.size() ? phases.get(currentPhase) : null;
+    }
+}
