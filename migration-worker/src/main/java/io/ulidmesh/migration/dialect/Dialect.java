@@ -1,0 +1,234 @@
+package io.ulidmesh.migration.dialect;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * What differs between engines: connecting, reading the catalog, and the SQL of each step.
+ * Every identifier in generated SQL is a name resolved from the target's catalog (or derived from
+ * the migration id) and is quoted; values are always bound parameters.
+ */
+public abstract class Dialect {
+    /** A ULID's canonical text form, for engines with regular expressions. */
+    protected static final String ULID_REGEX = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$";
+
+    public abstract Engine engine();
+
+    /** Opens a connection with the engine's settings for sharing the database with its application. */
+    public abstract Connection open(String jdbcUrl, String username, String password) throws SQLException;
+
+    /** The table in the target's default schema, matched exactly or else ignoring case; empty when absent. */
+    public abstract Optional<TableInfo> describe(Connection connection, String table) throws SQLException;
+
+    /** How keys of this column are bound, or empty when its type cannot order a backfill. */
+    public abstract Optional<KeyKind> keyKind(Column column);
+
+    /** Whether values of this column can give a ULID its time. */
+    public abstract boolean isTimestamp(Column column);
+
+    /** The name a new ULID column gets (PostgreSQL folds unquoted names to lower case). */
+    public String newColumnName(String requested) {
+        return requested;
+    }
+
+    public String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    // ---- Expand ----
+
+    /** The statements that add the ULID column; each is idempotent. */
+    public abstract List<SqlGroup> expand(TableRef t);
+
+    public String countRows(TableRef t) {
+        return "SELECT count(*) FROM " + quote(t.table());
+    }
+
+    // ---- Backfill ----
+
+    /** Selects the next batch: key and the row's time in epoch milliseconds (NULL when unknown). */
+    public String selectBatch(TableRef t, boolean afterKey) {
+        return "SELECT " + quote(t.key()) + ", " + (t.hasTimestamp() ? millis(quote(t.timestamp())) : "NULL")
+                + " FROM " + quote(t.table()) + " WHERE " + quote(t.ulid()) + " IS NULL"
+                + (afterKey ? " AND " + quote(t.key()) + " > ?" : "")
+                + " ORDER BY " + quote(t.key()) + " LIMIT ?";
+    }
+
+    /** An SQL expression giving the epoch milliseconds of a timestamp column's value. */
+    protected abstract String millis(String quotedColumn);
+
+    /** The statement that writes a batch's ULIDs; rows that already have one are never touched. */
+    public abstract String updateBatch(TableRef t);
+
+    /** Writes one batch in the current transaction; returns the rows changed. */
+    public abstract int writeBatch(Connection connection, TableRef t, List<Object> keys, List<String> ulids) throws SQLException;
+
+    /** A batch UPDATE joined to {@code source}, a relation v(k, u) built from the two bound arrays. */
+    protected String arrayUpdate(TableRef t, String source) {
+        String table = quote(t.table());
+        return "UPDATE " + table + " SET " + quote(t.ulid()) + " = v.u FROM " + source + " WHERE " + table + "." + quote(t.key())
+                + " = v.k AND " + table + "." + quote(t.ulid()) + " IS NULL";
+    }
+
+    /** Runs {@link #updateBatch} with the keys and ULIDs bound as two arrays of the given element types. */
+    protected int writeArrays(Connection connection, TableRef t, List<Object> keys, List<String> ulids, String integerType,
+                              String textType) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(updateBatch(t))) {
+            ps.setArray(1, connection.createArrayOf(t.keyKind() == KeyKind.INTEGER ? integerType : textType, keys.toArray()));
+            ps.setArray(2, connection.createArrayOf(textType, ulids.toArray()));
+            return ps.executeUpdate();
+        }
+    }
+
+    public String countNulls(TableRef t) {
+        return "SELECT count(*) FROM " + quote(t.table()) + " WHERE " + quote(t.ulid()) + " IS NULL";
+    }
+
+    // ---- Validate ----
+
+    /** One row: rows, NULL ULIDs, non-NULL values that are not canonical ULIDs. */
+    public String validateCounts(TableRef t) {
+        String u = quote(t.ulid());
+        return "SELECT count(*), count(*) FILTER (WHERE " + u + " IS NULL), count(*) FILTER (WHERE " + u
+                + " IS NOT NULL AND " + notUlid(u) + ") FROM " + quote(t.table());
+    }
+
+    /** ULID values held by more than one row. */
+    public String duplicates(TableRef t) {
+        String u = quote(t.ulid());
+        return "SELECT count(*) FROM (SELECT " + u + " FROM " + quote(t.table()) + " WHERE " + u
+                + " IS NOT NULL GROUP BY " + u + " HAVING count(*) > 1) d";
+    }
+
+    /** A predicate true when the quoted column's value is not a canonical ULID. */
+    protected abstract String notUlid(String quotedColumn);
+
+    // ---- Contract ----
+
+    /** Makes the ULID column NOT NULL and UNIQUE; each group is idempotent. */
+    public abstract List<SqlGroup> enforce(TableRef t);
+
+    /** Copies key → legacy value into the archive and drops the legacy column, in one transaction. */
+    public SqlGroup archiveAndDrop(TableRef t) {
+        return SqlGroup.tx("archive the legacy column and drop it",
+                "DROP TABLE IF EXISTS " + quote(t.archiveTable()),
+                "CREATE TABLE " + quote(t.archiveTable()) + " AS SELECT " + quote(t.key()) + ", " + quote(t.legacy())
+                        + " FROM " + quote(t.table()),
+                "CREATE UNIQUE INDEX " + quote(t.archiveIndex()) + " ON " + quote(t.archiveTable()) + " (" + quote(t.key()) + ")",
+                "ALTER TABLE " + quote(t.table()) + " DROP COLUMN " + quote(t.legacy()));
+    }
+
+    /** Contract's groups in order; the archive-and-drop only while the legacy column is still there. */
+    public List<SqlGroup> contract(TableRef t, boolean legacyPresent) {
+        List<SqlGroup> groups = new ArrayList<>(enforce(t));
+        if (t.hasLegacy() && legacyPresent) {
+            groups.add(archiveAndDrop(t));
+        }
+        return groups;
+    }
+
+    /** Groups that clean up what an interrupted earlier attempt left behind; none by default. */
+    public List<SqlGroup> repairs(Connection connection, TableRef t) throws SQLException {
+        return List.of();
+    }
+
+    /** Rollback's groups in order: undo Contract's constraints, restore the legacy column, drop the ULID column. */
+    public List<SqlGroup> rollback(TableRef t, boolean restoreLegacy, boolean restoreNotNull, boolean ulidPresent) {
+        List<SqlGroup> groups = new ArrayList<>(unenforce(t));
+        if (restoreLegacy) {
+            groups.add(restoreLegacy(t));
+            if (restoreNotNull) {
+                restoreLegacyNotNull(t).ifPresent(groups::add);
+            }
+        }
+        if (ulidPresent) {
+            groups.add(dropUlid(t));
+        }
+        return groups;
+    }
+
+    // ---- Rollback ----
+
+    /** Drops what {@link #enforce} created; idempotent. */
+    public abstract List<SqlGroup> unenforce(TableRef t);
+
+    /** Re-adds the legacy column with its original type and fills it from the archive, in one transaction. */
+    public SqlGroup restoreLegacy(TableRef t) {
+        String table = quote(t.table());
+        return SqlGroup.tx("restore the legacy column from the archive",
+                "ALTER TABLE " + table + " ADD COLUMN " + quote(t.legacy()) + " " + t.legacyType(),
+                "UPDATE " + table + " SET " + quote(t.legacy()) + " = a." + quote(t.legacy()) + " FROM "
+                        + quote(t.archiveTable()) + " a WHERE " + table + "." + quote(t.key()) + " = a." + quote(t.key()));
+    }
+
+    /** Puts the legacy column's NOT NULL back, where the engine can. */
+    public abstract Optional<SqlGroup> restoreLegacyNotNull(TableRef t);
+
+    /** Drops the ULID column. */
+    public abstract SqlGroup dropUlid(TableRef t);
+
+    /** Whether the archive table exists on the target. */
+    public boolean hasTable(Connection connection, String table) throws SQLException {
+        return describe(connection, table).isPresent();
+    }
+
+    // ---- running SQL ----
+
+    /** Runs a group, reporting each statement to {@code log} before it runs. */
+    public void run(Connection connection, SqlGroup group, Consumer<String> log) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(!group.transactional());
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : group.sql()) {
+                log.accept(sql);
+                statement.execute(sql);
+            }
+            if (group.transactional()) {
+                connection.commit();
+            }
+        } catch (SQLException e) {
+            if (group.transactional()) {
+                connection.rollback();
+            }
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    public static long queryLong(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Single-string query results, in order; the parameter is bound. */
+    protected static List<String> strings(Connection connection, String sql, String parameter) throws SQLException {
+        List<String> result = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, parameter);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(rs.getString(1));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** The name spelled exactly like {@code wanted}, else the only candidate matching ignoring case. */
+    protected static Optional<String> pick(List<String> candidates, String wanted) {
+        if (candidates.contains(wanted)) {
+            return Optional.of(wanted);
+        }
+        return candidates.size() == 1 ? Optional.of(candidates.get(0)) : Optional.empty();
+    }
+}

@@ -1,0 +1,103 @@
+package io.ulidmesh.migration.domain;
+
+import static io.ulidmesh.migration.domain.MigrationState.BACKFILLED;
+import static io.ulidmesh.migration.domain.MigrationState.BACKFILLING;
+import static io.ulidmesh.migration.domain.MigrationState.CONTRACTED;
+import static io.ulidmesh.migration.domain.MigrationState.CREATED;
+import static io.ulidmesh.migration.domain.MigrationState.EXPANDED;
+import static io.ulidmesh.migration.domain.MigrationState.PAUSED;
+import static io.ulidmesh.migration.domain.MigrationState.ROLLED_BACK;
+import static io.ulidmesh.migration.domain.MigrationState.VALIDATED;
+
+import io.ulidmesh.common.error.DomainException;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The state machine. A step whose effect is already in place is a no-op (so callers such as the
+ * rollout-controller can retry after a crash); a step whose prerequisite is missing is
+ * FAILED_PRECONDITION. After a failure the settled state decides, so the failed step can be retried.
+ */
+public final class Steps {
+    /** What to do with a step request. */
+    public enum Decision { RUN, ALREADY_DONE }
+
+    private static final Set<MigrationState> EXPANDED_OR_LATER =
+            EnumSet.of(EXPANDED, BACKFILLING, PAUSED, BACKFILLED, VALIDATED, CONTRACTED);
+    private static final Set<MigrationState> BACKFILL_STARTED_OR_LATER =
+            EnumSet.of(BACKFILLING, BACKFILLED, VALIDATED, CONTRACTED);
+
+    private Steps() {
+    }
+
+    public static Decision decide(Migration migration, Step step) {
+        MigrationState state = migration.effectiveState();
+        boolean failed = migration.state() == MigrationState.FAILED;
+        if (step == Step.ROLLBACK) {
+            return state == ROLLED_BACK && !failed ? Decision.ALREADY_DONE : Decision.RUN;
+        }
+        if (state == ROLLED_BACK) {
+            throw refuse(migration, step, "it was rolled back; create a new migration");
+        }
+        return switch (step) {
+            case EXPAND -> state == CREATED ? Decision.RUN : Decision.ALREADY_DONE;
+            case BACKFILL -> {
+                if (state == EXPANDED) {
+                    yield Decision.RUN;
+                }
+                if (state == CREATED) {
+                    throw refuse(migration, step, "Expand has not run");
+                }
+                if (state == PAUSED) {
+                    throw refuse(migration, step, "its backfill is paused; call Resume");
+                }
+                yield Decision.ALREADY_DONE;
+            }
+            case PAUSE -> {
+                if (state == BACKFILLING) {
+                    yield Decision.RUN;
+                }
+                if (state == PAUSED) {
+                    yield Decision.ALREADY_DONE;
+                }
+                throw refuse(migration, step, "no backfill is running");
+            }
+            case RESUME -> {
+                if (state == PAUSED) {
+                    yield Decision.RUN;
+                }
+                if (BACKFILL_STARTED_OR_LATER.contains(state)) {
+                    yield Decision.ALREADY_DONE;
+                }
+                throw refuse(migration, step, "no backfill is paused");
+            }
+            case VALIDATE -> {
+                if (state == BACKFILLED || state == VALIDATED || state == CONTRACTED) {
+                    yield Decision.RUN;
+                }
+                throw refuse(migration, step, "the backfill has not finished");
+            }
+            case CONTRACT -> {
+                if (state == VALIDATED) {
+                    yield Decision.RUN;
+                }
+                if (state == CONTRACTED) {
+                    yield Decision.ALREADY_DONE;
+                }
+                throw refuse(migration, step, "Contract needs a passed validation first");
+            }
+            case ROLLBACK -> throw new IllegalStateException("handled above");
+        };
+    }
+
+    /** True when the target holds the ULID column (the steps from Expand on have run). */
+    public static boolean expanded(MigrationState settled) {
+        return EXPANDED_OR_LATER.contains(settled);
+    }
+
+    private static DomainException refuse(Migration migration, Step step, String why) {
+        return DomainException.failedPrecondition(step.label() + " of migration " + migration.id() + " refused: state is "
+                + migration.state() + (migration.state() == MigrationState.FAILED ? " (after " + migration.settledState() + ")" : "")
+                + " and " + why);
+    }
+}
