@@ -42,7 +42,8 @@ public final class Steps {
         return switch (step) {
             case EXPAND -> state == CREATED ? Decision.RUN : Decision.ALREADY_DONE;
             case BACKFILL -> {
-                if (state == EXPANDED) {
+                // From BACKFILLED or VALIDATED it runs again as a catch-up for rows the old code inserted since.
+                if (state == EXPANDED || state == BACKFILLED || state == VALIDATED) {
                     yield Decision.RUN;
                 }
                 if (state == CREATED) {

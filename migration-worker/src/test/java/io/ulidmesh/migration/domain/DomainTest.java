@@ -35,6 +35,8 @@ class DomainTest {
         assertThat(Steps.decide(in(MigrationState.EXPANDED), Step.EXPAND)).isEqualTo(Steps.Decision.ALREADY_DONE);
         assertThat(Steps.decide(in(MigrationState.EXPANDED), Step.BACKFILL)).isEqualTo(Steps.Decision.RUN);
         assertThat(Steps.decide(in(MigrationState.BACKFILLING), Step.BACKFILL)).isEqualTo(Steps.Decision.ALREADY_DONE);
+        assertThat(Steps.decide(in(MigrationState.VALIDATED), Step.BACKFILL)).as("catch-up").isEqualTo(Steps.Decision.RUN);
+        assertThat(Steps.decide(in(MigrationState.CONTRACTED), Step.BACKFILL)).isEqualTo(Steps.Decision.ALREADY_DONE);
         assertThat(Steps.decide(in(MigrationState.BACKFILLING), Step.PAUSE)).isEqualTo(Steps.Decision.RUN);
         assertThat(Steps.decide(in(MigrationState.PAUSED), Step.RESUME)).isEqualTo(Steps.Decision.RUN);
         assertThat(Steps.decide(in(MigrationState.BACKFILLED), Step.VALIDATE)).isEqualTo(Steps.Decision.RUN);
