@@ -9,6 +9,8 @@ import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.common.ulid.Ulids;
 import io.ulidmesh.proto.resolution.v1.BatchResolveRequest;
 import io.ulidmesh.proto.resolution.v1.BatchResolveResponse;
+import io.ulidmesh.proto.resolution.v1.EchoRequest;
+import io.ulidmesh.proto.resolution.v1.EchoResponse;
 import io.ulidmesh.proto.resolution.v1.ExportRequest;
 import io.ulidmesh.proto.resolution.v1.GenerateRequest;
 import io.ulidmesh.proto.resolution.v1.GenerateResponse;
@@ -195,6 +197,11 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
             metrics.references(stats.references());
             return ProtoMapping.stats(stats);
         });
+    }
+
+    @Override
+    public Uni<EchoResponse> echo(EchoRequest request) {
+        return Uni.createFrom().item(EchoResponse.newBuilder().setPayload(request.getPayload()).build());
     }
 
     private <T> Uni<T> blocking(Supplier<T> work) {

@@ -6,6 +6,7 @@ import io.grpc.Status.Code;
 import io.quarkus.test.junit.QuarkusTest;
 import io.ulidmesh.proto.resolution.v1.BatchResolveRequest;
 import io.ulidmesh.proto.resolution.v1.BatchResolveResponse;
+import io.ulidmesh.proto.resolution.v1.EchoRequest;
 import io.ulidmesh.proto.resolution.v1.Edge;
 import io.ulidmesh.proto.resolution.v1.GenerateRequest;
 import io.ulidmesh.proto.resolution.v1.GetStatsRequest;
@@ -321,6 +322,11 @@ class ResolutionServiceTest extends ResolutionTestBase {
         assertThat(after.getLinks()).isGreaterThanOrEqualTo(before.getLinks() + 1);
         assertThat(after.getReferencesBySystemMap().values().stream().mapToLong(Long::longValue).sum())
                 .isEqualTo(after.getReferences());
+    }
+
+    @Test
+    void echoReturnsThePayload() {
+        assertThat(stub.echo(EchoRequest.newBuilder().setPayload("ping").build()).getPayload()).isEqualTo("ping");
     }
 
     private void link(String from, String to) {
