@@ -1,0 +1,336 @@
+package io.ulidmesh.rollout.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.ulidmesh.proto.flags.v1.Flag;
+import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
+import io.ulidmesh.proto.flags.v1.GetFlagRequest;
+import io.ulidmesh.proto.flags.v1.HistoryRequest;
+import io.ulidmesh.proto.flags.v1.SetFlagRequest;
+import io.ulidmesh.proto.rollout.v1.CreateRolloutRequest;
+import io.ulidmesh.proto.rollout.v1.GetRolloutRequest;
+import io.ulidmesh.proto.rollout.v1.PhaseState;
+import io.ulidmesh.proto.rollout.v1.ReportSignalRequest;
+import io.ulidmesh.proto.rollout.v1.Rollout;
+import io.ulidmesh.proto.rollout.v1.RolloutActionRequest;
+import io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc;
+import io.ulidmesh.proto.rollout.v1.RolloutState;
+import io.ulidmesh.testsupport.ServiceProcess;
+import io.ulidmesh.testsupport.TestChannels;
+import io.ulidmesh.testsupport.TestPostgres;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The controller as a real process driving the real flag service over gRPC, with real PostgreSQL
+ * and a real Prometheus: phases, automatic rollback from pushed and Prometheus signals, manual
+ * rollback and abort, kill -9 and resume, and a standby taking over.
+ */
+class RolloutAcrossServicesIT {
+    static final List<AutoCloseable> CLEANUP = new ArrayList<>();
+    static final List<String> DATABASES = new ArrayList<>();
+    static ServiceProcess flagService;
+    static ManagedChannel flagChannel;
+    static FlagServiceGrpc.FlagServiceBlockingStub flags;
+    static PrometheusProcess prometheus;
+
+    @BeforeAll
+    static void startPeers() throws Exception {
+        flagService = ServiceProcess.start("flag-service", database("flags"), Map.of());
+        CLEANUP.add(flagService);
+        flagChannel = TestChannels.to(flagService.port());
+        flags = FlagServiceGrpc.newBlockingStub(TestChannels.as(flagChannel, "it-operator"));
+        prometheus = PrometheusProcess.scraping("flag-service", flagService.address());
+        CLEANUP.add(prometheus);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        flagChannel.shutdownNow();
+        for (int i = CLEANUP.size() - 1; i >= 0; i--) {
+            CLEANUP.get(i).close();
+        }
+        DATABASES.forEach(TestPostgres::dropDatabase);
+    }
+
+    static String database(String purpose) {
+        String url = TestPostgres.createDatabase("rollout_it_" + purpose);
+        DATABASES.add(url);
+        return url;
+    }
+
+    static Map<String, String> controllerConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("ulidmesh.rollout.flag-service", flagService.address());
+        config.put("ulidmesh.rollout.migration-worker", "127.0.0.1:9");
+        config.put("ulidmesh.rollout.prometheus-url", prometheus.url());
+        config.put("ulidmesh.rollout.leader-retry", "300ms");
+        return config;
+    }
+
+    /** A controller process with its channel; closed with the class. */
+    record Controller(ServiceProcess process, ManagedChannel channel, RolloutServiceGrpc.RolloutServiceBlockingStub client)
+            implements AutoCloseable {
+        static Controller start(String jdbcUrl) {
+            return start(jdbcUrl, ServiceProcess.freePort());
+        }
+
+        static Controller start(String jdbcUrl, int port) {
+            ServiceProcess p = ServiceProcess.start("rollout-controller", jdbcUrl, port, controllerConfig());
+            ManagedChannel ch = TestChannels.to(p.port());
+            Controller c = new Controller(p, ch, RolloutServiceGrpc.newBlockingStub(TestChannels.as(ch, "it-operator")));
+            CLEANUP.add(c);
+            return c;
+        }
+
+        Rollout await(String id, Predicate<Rollout> condition) {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            Rollout r = null;
+            while (System.nanoTime() < deadline) {
+                try {
+                    r = client.getRollout(GetRolloutRequest.newBuilder().setId(id).build());
+                    if (condition.test(r)) {
+                        return r;
+                    }
+                } catch (StatusRuntimeException e) {
+                    if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                        throw e;
+                    }
+                }
+                sleep(50);
+            }
+            throw new AssertionError("rollout " + id + " never reached the condition; last: " + r);
+        }
+
+        @Override
+        public void close() {
+            channel.shutdownNow();
+            process.close();
+        }
+    }
+
+    static RolloutActionRequest action(String id, String reason) {
+        return RolloutActionRequest.newBuilder().setId(id).setReason(reason).build();
+    }
+
+    static Flag flag(String name) {
+        return flags.getFlag(GetFlagRequest.newBuilder().setName(name).build());
+    }
+
+    static Flag set(String name, int basisPoints) {
+        return flags.setFlag(SetFlagRequest.newBuilder().setName(name).setBasisPoints(basisPoints).setReason("test setup").build());
+    }
+
+    static void assertAbsent(String name) {
+        assertThatThrownBy(() -> flag(name)).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static boolean baking(Rollout r, int phase) {
+        return r.getState() == RolloutState.RUNNING && r.getCurrentPhase() == phase
+                && r.getPhases(phase).getState() == PhaseState.PHASE_BAKING;
+    }
+
+    @Test
+    void phasesAdvanceAndAPushedBreachRestoresTheFlagsExactly() {
+        Controller c = Controller.start(database("push"));
+        set("push_coordinator", 0);
+        Flag untouched = set("push_other", 2_500);
+        String plan = """
+                name: push-it
+                signals:
+                  - { name: push_error_rate, source: push }
+                rollback:
+                  - { signal: push_error_rate, above: 5 }
+                phases:
+                  - { name: canary, flags: { push_coordinator: 10% }, bake: 300ms }
+                  - { name: half, flags: { push_coordinator: 50%, push_new: on, push_other: off }, bake: 1h }
+                """;
+        Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setPlanYaml(plan).setStart(true).build());
+        c.await(r.getId(), x -> baking(x, 1));
+        Flag canary = flags.getFlag(GetFlagRequest.newBuilder().setName("push_coordinator").build());
+        assertThat(canary.getBasisPoints()).isEqualTo(5_000);
+        assertThat(canary.getUpdatedBy()).isEqualTo("rollout-controller");
+        assertThat(flag("push_new").getBasisPoints()).isEqualTo(10_000);
+        assertThat(flag("push_other").getBasisPoints()).isZero();
+
+        var response = c.client().reportSignal(ReportSignalRequest.newBuilder().setName("push_error_rate").setValue(7.2).build());
+        assertThat(response.getRollbacksTriggeredList()).containsExactly(r.getId());
+        Rollout back = c.client().getRollout(GetRolloutRequest.newBuilder().setId(r.getId()).build());
+        assertThat(back.getState()).isEqualTo(RolloutState.ROLLED_BACK);
+        assertThat(back.getCurrentPhase()).isZero();
+        assertThat(back.getLastReason()).contains("push_error_rate = 7.2");
+        // exactly as before phase "half": 10 % from the canary, the new flag gone, the other flag's value back
+        assertThat(flag("push_coordinator").getBasisPoints()).isEqualTo(1_000);
+        assertAbsent("push_new");
+        assertThat(flag("push_other").getBasisPoints()).isEqualTo(untouched.getBasisPoints());
+        var history = flags.history(HistoryRequest.newBuilder().setFlag("push_coordinator").build()).getChangesList();
+        assertThat(history.get(0).getActor()).isEqualTo("rollout-controller");
+        assertThat(history.get(0).getReason()).contains("rollback of rollout push-it").contains("push_error_rate = 7.2");
+
+        // Resume retries the phase; Abort then undoes every phase, back to the flags before the rollout
+        c.client().resumeRollout(action(r.getId(), "fixed"));
+        c.await(r.getId(), x -> baking(x, 1));
+        assertThat(flag("push_coordinator").getBasisPoints()).isEqualTo(5_000);
+        Rollout aborted = c.client().abortRollout(action(r.getId(), "product decision"));
+        assertThat(aborted.getState()).isEqualTo(RolloutState.ABORTED);
+        assertThat(aborted.getLastReason()).isEqualTo("aborted by it-operator: product decision");
+        assertThat(flag("push_coordinator").getBasisPoints()).isZero();
+        assertAbsent("push_new");
+        assertThat(flag("push_other").getBasisPoints()).isEqualTo(2_500);
+    }
+
+    @Test
+    void manualRollbackRecordsTheOperatorAndReason() {
+        Controller c = Controller.start(database("manual"));
+        set("manual_flag", 0);
+        Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
+                name: manual-it
+                phases:
+                  - { name: on, flags: { manual_flag: on }, gate: manual }
+                """).build());
+        c.await(r.getId(), x -> baking(x, 0));
+        assertThat(flag("manual_flag").getBasisPoints()).isEqualTo(10_000);
+        Rollout back = c.client().rollbackRollout(action(r.getId(), "customer complaints"));
+        assertThat(back.getState()).isEqualTo(RolloutState.ROLLED_BACK);
+        assertThat(back.getCurrentPhase()).isEqualTo(-1);
+        assertThat(back.getLastReason()).isEqualTo("manual rollback by it-operator: customer complaints");
+        assertThat(flag("manual_flag").getBasisPoints()).isZero();
+        assertThat(flag("manual_flag").getReason()).contains("manual rollback by it-operator: customer complaints");
+    }
+
+    @Test
+    void aPrometheusSignalDrivesARollback() {
+        Controller c = Controller.start(database("prom"));
+        set("prom_tripwire", 0);
+        // Prometheus scrapes the flag service; the rule trips once it sees the tripwire flag on.
+        Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
+                name: prom-it
+                interval: 500ms
+                signals:
+                  - name: tripwire
+                    source: prometheus
+                    query: max(ulidmesh_flag_basis_points{flag="prom_tripwire"})
+                rollback:
+                  - { signal: tripwire, above: 0, for: 2 }
+                phases:
+                  - { name: safe, flags: { prom_safe: on }, bake: 2s }
+                  - { name: trip, flags: { prom_tripwire: on }, bake: 1h }
+                """).build());
+        Rollout back = c.await(r.getId(), x -> x.getState() == RolloutState.ROLLED_BACK);
+        assertThat(back.getCurrentPhase()).isZero();
+        assertThat(back.getPhases(0).getState()).isEqualTo(PhaseState.PHASE_COMPLETED);
+        assertThat(back.getLastReason()).contains("signal tripwire = 10000 breaches rule 'tripwire above 0 2 times in a row'");
+        assertThat(flag("prom_tripwire").getBasisPoints()).isZero();
+        assertThat(flag("prom_safe").getBasisPoints()).isEqualTo(10_000);
+    }
+
+    @Test
+    void aSignalWithoutDataIsABreachWhenThePolicySaysSo() {
+        Controller c = Controller.start(database("nodata"));
+        Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
+                name: nodata-it
+                interval: 300ms
+                signals:
+                  - { name: ghost, source: prometheus, query: 'sum(no_such_metric_anywhere)', on_no_data: breach }
+                  - { name: peer, source: grpc-health, target: "%s" }
+                rollback:
+                  - { signal: ghost, above: 1, for: 2 }
+                  - { signal: peer, below: 1 }
+                phases:
+                  - { name: only, flags: { nodata_flag: on }, bake: 1h }
+                """.formatted(flagService.address())).build());
+        Rollout back = c.await(r.getId(), x -> x.getState() == RolloutState.ROLLED_BACK);
+        assertThat(back.getLastReason()).contains("signal ghost has no data (the source answered without data), counted as a breach");
+        assertAbsent("nodata_flag");
+    }
+
+    @Test
+    void aControllerKilledMidPhaseResumesWithoutApplyingThePhaseTwice() throws Exception {
+        String db = database("kill");
+        Controller c = Controller.start(db);
+        set("kill_a", 0);
+        Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
+                name: kill-it
+                phases:
+                  - { name: one, flags: { kill_a: 10% }, bake: 3s }
+                  - { name: two, flags: { kill_a: 100% } }
+                """).build());
+        c.await(r.getId(), x -> baking(x, 0));
+        long versionAfterPhaseOne = flag("kill_a").getVersion();
+        c.process().killHard();
+        c.channel().shutdownNow();
+        Controller restarted = Controller.start(db, c.process().port());
+        Rollout done = restarted.await(r.getId(), x -> x.getState() == RolloutState.COMPLETED);
+        assertThat(done.getPhasesList()).extracting(p -> p.getState()).containsOnly(PhaseState.PHASE_COMPLETED);
+        Flag a = flag("kill_a");
+        assertThat(a.getBasisPoints()).isEqualTo(10_000);
+        // phase one was not applied again: exactly one more change, by phase two
+        assertThat(a.getVersion()).isEqualTo(versionAfterPhaseOne + 1);
+    }
+
+    @Test
+    void aStandbyTakesOverWhenTheActiveControllerDies() throws Exception {
+        String db = database("ha");
+        Controller active = Controller.start(db);
+        Controller standby = Controller.start(db);
+        set("ha_flag", 0);
+        assertThatThrownBy(() -> standby.client().createRollout(CreateRolloutRequest.newBuilder()
+                .setPlanYaml("name: x\nphases: [ { name: a } ]\n").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                    assertThat(e.getStatus().getDescription()).contains("standby");
+                });
+        Rollout r = active.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
+                name: ha-it
+                phases:
+                  - { name: one, flags: { ha_flag: 10% }, bake: 2s }
+                  - { name: two, flags: { ha_flag: on } }
+                """).build());
+        active.await(r.getId(), x -> baking(x, 0));
+        active.process().killHard();
+        Rollout done = standby.await(r.getId(), x -> x.getState() == RolloutState.COMPLETED);
+        assertThat(done.getCurrentPhase()).isEqualTo(1);
+        assertThat(flag("ha_flag").getBasisPoints()).isEqualTo(10_000);
+        Rollout second = standby.client().createRollout(CreateRolloutRequest.newBuilder()
+                .setPlanYaml("name: after\nphases: [ { name: a } ]\n").build());
+        assertThat(second.getState()).isEqualTo(RolloutState.PENDING);
+    }
+
+    @Test
+    void badPlansAreRefusedWithTheirLines() {
+        Controller c = Controller.start(database("bad"));
+        assertThatThrownBy(() -> c.client().createRollout(CreateRolloutRequest.newBuilder().setPlanYaml("""
+                name: bad
+                rollback:
+                  - { signal: missing, above: 5 }
+                phases:
+                  - { name: a, flags: { f: maybe }, bake: forever }
+                """).build())).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("invalid plan (3 problems)",
+                            "line 3: rollback[0].signal: 'missing' is not declared under signals",
+                            "line 5: phases[0].flags.f: 'maybe' is not on, off or a percentage",
+                            "line 5: phases[0].bake: 'forever' is not a duration");
+                });
+    }
+}
