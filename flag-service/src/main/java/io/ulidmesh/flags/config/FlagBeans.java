@@ -1,6 +1,7 @@
 package io.ulidmesh.flags.config;
 
 import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import io.quarkus.runtime.StartupEvent;
 import io.ulidmesh.flags.domain.ChangeFeed;
 import io.ulidmesh.flags.domain.FlagTable;
@@ -17,7 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Wires the pure domain to the store: loads this replica's flag table and starts the change
- * listener at startup (after Flyway, which migrates at startup before StartupEvent observers).
+ * listener at startup, once Flyway has migrated the schema.
  */
 @ApplicationScoped
 public class FlagBeans {
@@ -32,13 +33,15 @@ public class FlagBeans {
               @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
               @ConfigProperty(name = "ulidmesh.flags.poll-interval-ms", defaultValue = "1000") int pollMillis) {
         this.repository = repository;
-        Snapshot snapshot = repository.snapshot();
-        snapshot.flags().forEach(table::apply);
-        this.feed = new ChangeFeed(snapshot.head());
+        this.feed = new ChangeFeed(0);
         this.listener = new ChangeListener(url, user.orElse(""), password.orElse(""), repository, table, feed, pollMillis);
     }
 
-    void start(@Observes StartupEvent startup) {
+    /** First of the startup observers, so that the table is loaded before anything reads it. */
+    void start(@Observes @Priority(1) StartupEvent startup) {
+        Snapshot snapshot = repository.snapshot();
+        snapshot.flags().forEach(table::apply);
+        feed.startAt(snapshot.head());
         listener.start();
     }
 

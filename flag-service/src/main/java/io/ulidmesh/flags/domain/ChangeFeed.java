@@ -29,6 +29,14 @@ public final class ChangeFeed {
         }
     }
 
+    /**
+     * Moves the feed to the head of a snapshot read at startup; earlier changes are already in that
+     * snapshot, and watchers replay from the database themselves.
+     */
+    public synchronized void startAt(long head) {
+        published = Math.max(published, head);
+    }
+
     /** The last revision published. */
     public synchronized long published() {
         return published;
