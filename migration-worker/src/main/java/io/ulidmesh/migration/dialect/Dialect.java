@@ -87,8 +87,9 @@ public abstract class Dialect {
         }
     }
 
-    public String countNulls(TableRef t) {
-        return "SELECT count(*) FROM " + quote(t.table()) + " WHERE " + quote(t.ulid()) + " IS NULL";
+    /** One row: rows, rows with a ULID (one statement, so a concurrent insert cannot skew the pair). */
+    public String countProgress(TableRef t) {
+        return "SELECT count(*), count(" + quote(t.ulid()) + ") FROM " + quote(t.table());
     }
 
     // ---- Validate ----

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -73,8 +74,11 @@ final class BackfillLoop {
         String target = stored.migration().spec().target();
         Checkpoint checkpoint = stored.checkpoint();
         UlidSequence ulids = new UlidSequence(checkpoint.lastUlid());
-        total = Dialect.queryLong(connection, dialect.countRows(t));
-        done = total - Dialect.queryLong(connection, dialect.countNulls(t));
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(dialect.countProgress(t))) {
+            rs.next();
+            total = rs.getLong(1);
+            done = rs.getLong(2);
+        }
         long start = System.nanoTime();
         meter.start(start);
         Throttle throttle = new Throttle(stored.migration().spec().maxRowsPerSecond(), start);

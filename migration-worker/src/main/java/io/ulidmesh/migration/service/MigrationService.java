@@ -352,14 +352,14 @@ public class MigrationService {
             steps.put("expand", expand);
         }
         if (state.compareTo(MigrationState.BACKFILLED) < 0) {
-            steps.put("backfill", List.of(dialect.countRows(t), dialect.countNulls(t), dialect.selectBatch(t, false),
+            steps.put("backfill", List.of(dialect.countProgress(t), dialect.selectBatch(t, false),
                     dialect.selectBatch(t, true), dialect.updateBatch(t)));
         }
         if (state.compareTo(MigrationState.VALIDATED) < 0) {
             steps.put("validate", List.of(dialect.validateCounts(t), dialect.duplicates(t)));
         }
         if (state.compareTo(MigrationState.CONTRACTED) < 0) {
-            List<String> contract = new ArrayList<>(List.of(dialect.countNulls(t), dialect.selectBatch(t, false), dialect.updateBatch(t)));
+            List<String> contract = new ArrayList<>(List.of(dialect.countProgress(t), dialect.selectBatch(t, false), dialect.updateBatch(t)));
             contract.addAll(statements(dialect.contract(t, t.hasLegacy())));
             steps.put("contract", contract);
         }
