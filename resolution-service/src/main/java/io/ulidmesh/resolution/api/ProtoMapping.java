@@ -17,6 +17,9 @@ import io.ulidmesh.resolution.domain.RegisterCommand;
 import io.ulidmesh.resolution.domain.Stats;
 import io.ulidmesh.resolution.domain.TraceResult;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /** protobuf ⇄ domain. */
 final class ProtoMapping {
@@ -72,6 +75,13 @@ final class ProtoMapping {
         return b;
     }
 
+
+    /** The response with its errors in stream order (chunks may finish out of order). */
+    static RegisterStreamResponse inStreamOrder(RegisterStreamResponse.Builder b) {
+        List<RegisterError> errors = new ArrayList<>(b.getErrorsList());
+        errors.sort(Comparator.comparingLong(RegisterError::getIndex));
+        return b.clearErrors().addAllErrors(errors).build();
+    }
 
     private static Timestamp timestamp(Instant t) {
         return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();

@@ -45,6 +45,7 @@ import java.util.function.Supplier;
 public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.ResolutionServiceImplBase {
     /** Rows per RegisterStream insert and per Export query. */
     static final int CHUNK = 1000;
+    private static final int WRITES_IN_FLIGHT = 2;
 
     @Inject
     Registry registry;
@@ -76,12 +77,14 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
         AtomicLong index = new AtomicLong();
         return requests.map(ProtoMapping::command)
                 .group().intoLists().of(CHUNK)
-                .onItem().transformToUniAndConcatenate(chunk -> {
+                // Two chunks in flight: one is written while the next is received. Racing chunks with
+                // the same ULID are safe: ON CONFLICT waits for the other insert, then compares.
+                .onItem().transformToUni(chunk -> {
                     long first = index.getAndAdd(chunk.size());
                     return blocking(() -> registry.registerAll(chunk, first));
-                })
+                }).merge(WRITES_IN_FLIGHT)
                 .collect().in(RegisterStreamResponse::newBuilder, ProtoMapping::add)
-                .map(RegisterStreamResponse.Builder::build);
+                .map(ProtoMapping::inStreamOrder);
     }
 
     @Override
