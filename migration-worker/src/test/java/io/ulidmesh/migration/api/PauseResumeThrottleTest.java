@@ -1,0 +1,98 @@
+package io.ulidmesh.migration.api;
+
+import static io.ulidmesh.migration.api.Grpc.code;
+import static io.ulidmesh.migration.api.Grpc.step;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.grpc.Status;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.ulidmesh.migration.dialect.Engine;
+import io.ulidmesh.proto.migration.v1.ListMigrationsRequest;
+import io.ulidmesh.proto.migration.v1.ListMigrationsResponse;
+import io.ulidmesh.proto.migration.v1.Migration;
+import io.ulidmesh.proto.migration.v1.MigrationProgress;
+import io.ulidmesh.proto.migration.v1.MigrationState;
+import io.ulidmesh.proto.migration.v1.PlanRequest;
+import io.ulidmesh.testsupport.TestChannels;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Pause, Resume, Watch, Plan, ListMigrations, the throttle and the metrics, on PostgreSQL. */
+@QuarkusTest
+class PauseResumeThrottleTest extends GrpcTestBase {
+
+    @Test
+    void throttleHoldsTheAskedRate() throws Exception {
+        int rows = 20_000;
+        int rate = 5_000;
+        try (TargetDb db = TargetDb.create(Engine.POSTGRESQL).seed(rows)) {
+            Grpc.register(stub, "throttled", db);
+            String id = Grpc.create(stub, Grpc.jobsSpec("throttled").setBatchSize(5000).setMaxRowsPerSecond(rate)).getId();
+            stub.expand(step(id));
+            Migration started = stub.backfill(step(id));
+            List<MigrationProgress> reports = Grpc.watch(stub, id);
+            assertThat(reports.get(reports.size() - 1).getState()).isEqualTo(MigrationState.BACKFILLED);
+            // The worker's own timestamps of the two transitions: Watch's polling interval does not blur them.
+            Migration finished = stub.getMigration(io.ulidmesh.proto.migration.v1.GetMigrationRequest.newBuilder().setId(id).build());
+            double seconds = seconds(finished.getUpdatedAt()) - seconds(started.getUpdatedAt());
+            assertThat(rows / seconds).as("observed rows/s").isCloseTo(rate, within(rate * 0.10));
+            // Watch reported progress on the way, with a rate and an ETA while it ran.
+            assertThat(reports).anySatisfy(p -> {
+                assertThat(p.getState()).isEqualTo(MigrationState.BACKFILLING);
+                assertThat(p.getRowsDone()).isBetween(1L, rows - 1L);
+                assertThat(p.getRowsPerSecond()).isPositive();
+                assertThat(p.getEtaSeconds()).isPositive();
+            });
+            assertThat(reports).extracting(MigrationProgress::getRowsDone).isSorted();
+        }
+        String metrics = RestAssured.given().port(TestChannels.quarkusTestPort()).get("/q/metrics").asString();
+        assertThat(metrics).contains("ulidmesh_backfill_rows_total{target=\"throttled\"} 20000.0")
+                .contains("ulidmesh_backfill_batch_duration_seconds_bucket").contains("ulidmesh_migration_steps_total");
+    }
+
+    private static double seconds(com.google.protobuf.Timestamp t) {
+        return t.getSeconds() + t.getNanos() / 1e9;
+    }
+
+    @Test
+    void pauseStopsAtACheckpointAndResumeFinishes() throws Exception {
+        int rows = 30_000;
+        try (TargetDb db = TargetDb.create(Engine.POSTGRESQL).seed(rows)) {
+            Grpc.register(stub, "pausable", db);
+            String id = Grpc.create(stub, Grpc.jobsSpec("pausable").setBatchSize(1000).setMaxRowsPerSecond(6000)).getId();
+            assertThat(code(() -> stub.pause(step(id)))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            stub.expand(step(id));
+            stub.backfill(step(id));
+            while (db.queryLong("SELECT count(job_ulid) FROM jobs") < 3000) {
+                Thread.sleep(20);
+            }
+            Migration paused = stub.pause(step(id));
+            assertThat(paused.getState()).isEqualTo(MigrationState.PAUSED);
+            long done = db.queryLong("SELECT count(job_ulid) FROM jobs");
+            assertThat(done).isBetween(3000L, rows - 1L);
+            List<MigrationProgress> whilePaused = Grpc.watch(stub, id);
+            assertThat(whilePaused).singleElement().satisfies(p -> assertThat(p.getState()).isEqualTo(MigrationState.PAUSED));
+            Thread.sleep(500);
+            assertThat(db.queryLong("SELECT count(job_ulid) FROM jobs")).as("nothing moves while paused").isEqualTo(done);
+            assertThat(code(() -> stub.backfill(step(id)))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertThat(code(() -> stub.validate(step(id)))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+
+            assertThat(stub.plan(PlanRequest.newBuilder().setId(id).build()).getStepsList()).extracting(s -> s.getStep())
+                    .containsExactly("backfill", "validate", "contract", "rollback");
+
+            assertThat(stub.resume(step(id)).getState()).isEqualTo(MigrationState.BACKFILLING);
+            Migration finished = Grpc.awaitState(stub, id, MigrationState.BACKFILLED);
+            assertThat(finished.getRowsBackfilled()).isEqualTo(rows);
+            assertThat(db.queryLong("SELECT count(DISTINCT job_ulid) FROM jobs")).isEqualTo(rows);
+
+            ListMigrationsResponse page = stub.listMigrations(ListMigrationsRequest.newBuilder().setTarget("pausable").build());
+            assertThat(page.getMigrationsList()).extracting(Migration::getId).containsExactly(id);
+
+            // Rollback before Contract drops the ULID column and leaves the rest as it was.
+            assertThat(stub.rollback(step(id)).getState()).isEqualTo(MigrationState.ROLLED_BACK);
+            assertThat(db.columns("jobs")).containsExactly("id", "legacy_id", "created_at", "payload");
+        }
+    }
+}
