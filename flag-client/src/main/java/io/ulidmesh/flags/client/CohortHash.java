@@ -42,63 +42,89 @@ public final class CohortHash {
 
     /** MurmurHash3 x86_32 with seed 0 of the UTF-8 bytes of {@code cohort + ":" + entityId}. */
     public static int murmur3(String cohort, String entityId) {
-        int cohortLength = cohort.length();
-        int total = cohortLength + 1 + entityId.length();
         int h1 = 0;
         int block = 0;   // bytes waiting to fill a 4-byte block, little-endian
         int filled = 0;  // how many bits of block are filled: 0, 8, 16 or 24
         int length = 0;  // UTF-8 bytes hashed so far
-        for (int i = 0; i < total; i++) {
-            char c = charAt(cohort, entityId, cohortLength, i);
-            int encoded;
-            int bytes;
-            if (c < 0x80) {
-                encoded = c;
-                bytes = 1;
-            } else if (c < 0x800) {
-                encoded = (0xC0 | (c >> 6)) | (0x80 | (c & 0x3F)) << 8;
-                bytes = 2;
-            } else if (Character.isSurrogate(c)) {
-                char low = i + 1 < total ? charAt(cohort, entityId, cohortLength, i + 1) : 0;
-                if (Character.isHighSurrogate(c) && Character.isLowSurrogate(low)) {
-                    int cp = Character.toCodePoint(c, low);
-                    encoded = (0xF0 | (cp >> 18))
-                            | (0x80 | ((cp >> 12) & 0x3F)) << 8
-                            | (0x80 | ((cp >> 6) & 0x3F)) << 16
-                            | (0x80 | (cp & 0x3F)) << 24;
-                    bytes = 4;
-                    i++;
-                } else {
-                    encoded = '?';
-                    bytes = 1;
+        String s = cohort;
+        for (int part = 0; part < 2; part++) {
+            int n = s.length();
+            int i = 0;
+            while (i < n) {
+                // Fast path: four ASCII chars are four bytes, completing exactly one block.
+                if (i + 4 <= n) {
+                    int c0 = s.charAt(i);
+                    int c1 = s.charAt(i + 1);
+                    int c2 = s.charAt(i + 2);
+                    int c3 = s.charAt(i + 3);
+                    if ((c0 | c1 | c2 | c3) < 0x80) {
+                        int word = c0 | c1 << 8 | c2 << 16 | c3 << 24;
+                        if (filled == 0) {
+                            h1 = mixH1(h1, mixK1(word));
+                        } else {
+                            h1 = mixH1(h1, mixK1(block | word << filled));
+                            block = word >>> (32 - filled);
+                        }
+                        length += 4;
+                        i += 4;
+                        continue;
+                    }
                 }
-            } else {
-                encoded = (0xE0 | (c >> 12)) | (0x80 | ((c >> 6) & 0x3F)) << 8 | (0x80 | (c & 0x3F)) << 16;
-                bytes = 3;
+                char c = s.charAt(i++);
+                int encoded;
+                int bytes;
+                if (c < 0x80) {
+                    encoded = c;
+                    bytes = 1;
+                } else if (c < 0x800) {
+                    encoded = (0xC0 | (c >> 6)) | (0x80 | (c & 0x3F)) << 8;
+                    bytes = 2;
+                } else if (Character.isSurrogate(c)) {
+                    char low = i < n ? s.charAt(i) : 0;
+                    if (Character.isHighSurrogate(c) && Character.isLowSurrogate(low)) {
+                        int cp = Character.toCodePoint(c, low);
+                        encoded = (0xF0 | (cp >> 18))
+                                | (0x80 | ((cp >> 12) & 0x3F)) << 8
+                                | (0x80 | ((cp >> 6) & 0x3F)) << 16
+                                | (0x80 | (cp & 0x3F)) << 24;
+                        bytes = 4;
+                        i++;
+                    } else {
+                        encoded = '?';
+                        bytes = 1;
+                    }
+                } else {
+                    encoded = (0xE0 | (c >> 12)) | (0x80 | ((c >> 6) & 0x3F)) << 8 | (0x80 | (c & 0x3F)) << 16;
+                    bytes = 3;
+                }
+                length += bytes;
+                for (int b = 0; b < bytes; b++) {
+                    block |= (encoded & 0xFF) << filled;
+                    encoded >>>= 8;
+                    filled += 8;
+                    if (filled == 32) {
+                        h1 = mixH1(h1, mixK1(block));
+                        block = 0;
+                        filled = 0;
+                    }
+                }
             }
-            length += bytes;
-            for (int b = 0; b < bytes; b++) {
-                block |= (encoded & 0xFF) << filled;
-                encoded >>>= 8;
+            if (part == 0) {
+                block |= ':' << filled;
                 filled += 8;
+                length++;
                 if (filled == 32) {
                     h1 = mixH1(h1, mixK1(block));
                     block = 0;
                     filled = 0;
                 }
+                s = entityId;
             }
         }
         if (filled != 0) {
             h1 ^= mixK1(block);
         }
         return fmix(h1 ^ length);
-    }
-
-    private static char charAt(String cohort, String entityId, int cohortLength, int i) {
-        if (i < cohortLength) {
-            return cohort.charAt(i);
-        }
-        return i == cohortLength ? ':' : entityId.charAt(i - cohortLength - 1);
     }
 
     private static int mixK1(int k1) {

@@ -40,6 +40,28 @@ class CohortHashTest {
     }
 
     @Test
+    void asciiFastPathMatchesAtEveryAlignment() {
+        Random random = new Random(7);
+        for (int n = 0; n < 20_000; n++) {
+            String cohort = ascii(random, random.nextInt(20));
+            String entity = ascii(random, random.nextInt(40));
+            if (random.nextInt(4) == 0) {
+                entity = entity + "\u00e9" + ascii(random, random.nextInt(9));
+            }
+            byte[] key = (cohort + ":" + entity).getBytes(StandardCharsets.UTF_8);
+            assertThat(CohortHash.murmur3(cohort, entity)).as("key %s:%s", cohort, entity).isEqualTo(referenceMurmur3(key));
+        }
+    }
+
+    private static String ascii(Random random, int length) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            s.append((char) (0x20 + random.nextInt(0x5F)));
+        }
+        return s.toString();
+    }
+
+    @Test
     void tenPercentOfAHundredThousandIdsIsWithinHalfAPercent() {
         int enabled = 0;
         for (int i = 0; i < 100_000; i++) {

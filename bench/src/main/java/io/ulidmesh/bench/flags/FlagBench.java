@@ -1,0 +1,156 @@
+package io.ulidmesh.bench.flags;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.ulidmesh.bench.core.GrpcTargets;
+import io.ulidmesh.bench.core.HealthEchoBench;
+import io.ulidmesh.bench.core.LoadGenerator;
+import io.ulidmesh.bench.core.LoadResult;
+import io.ulidmesh.bench.core.LoadSpec;
+import io.ulidmesh.bench.core.Op;
+import io.ulidmesh.proto.flags.v1.BatchEvaluateRequest;
+import io.ulidmesh.proto.flags.v1.EvaluateRequest;
+import io.ulidmesh.proto.flags.v1.FlagEvent;
+import io.ulidmesh.proto.flags.v1.FlagEventType;
+import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
+import io.ulidmesh.proto.flags.v1.SetFlagRequest;
+import io.ulidmesh.proto.flags.v1.WatchRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The flag-service benchmarks of BENCHMARKS.md, each beside a same-run baseline:
+ * <ul>
+ *   <li>{@code evaluate}: Evaluate unary flat out vs the Health/Check echo on the same server;</li>
+ *   <li>{@code batch}: BatchEvaluate of 10 flags x 1000 entities (10,000 evaluations per call), in evaluations/s;</li>
+ *   <li>{@code propagation}: SetFlag to delivery at {@code --watchers} Watch streams spread over
+ *       {@code --target} and {@code --target2} (two replicas on one database), p50/p99 per delivery.</li>
+ * </ul>
+ * <pre>
+ * java -cp ... io.ulidmesh.bench.flags.FlagBench --target 127.0.0.1:18682 --target2 127.0.0.1:18692 \
+ *     --only evaluate,batch,propagation --watchers 100 --changes 200
+ * </pre>
+ */
+public final class FlagBench {
+    private FlagBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        LoadSpec spec = LoadSpec.parse(args);
+        Set<String> only = Set.of(spec.option("only", "evaluate,batch,propagation").split(","));
+        ManagedChannel admin = NettyChannelBuilder.forAddress(spec.host(), spec.port()).usePlaintext().build();
+        FlagServiceGrpc.FlagServiceBlockingStub flags = FlagServiceGrpc.newBlockingStub(admin);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String name = "bench.flag." + i;
+            names.add(name);
+            flags.setFlag(SetFlagRequest.newBuilder().setName(name).setBasisPoints(1000 * i + 500)
+                    .setCohort("bench").setReason("benchmark setup").build());
+        }
+        try (GrpcTargets targets = new GrpcTargets(spec)) {
+            System.out.println(LoadResult.header());
+            if (only.contains("evaluate")) {
+                LoadResult echo = HealthEchoBench.echo(targets, spec);
+                var stubs = targets.stubs(FlagServiceGrpc::newFutureStub);
+                EvaluateRequest request = EvaluateRequest.newBuilder().setFlag("bench.flag.3")
+                        .setEntityId("01ARZ3NDEKTSV4RRFFQ69G5FAV").build();
+                LoadResult evaluate = LoadGenerator.run("Evaluate unary", spec,
+                        Op.listenable(() -> stubs.next().evaluate(request)));
+                System.out.printf("Evaluate / echo ops/s = %.2f%n", evaluate.opsPerSecond() / echo.opsPerSecond());
+            }
+            if (only.contains("batch")) {
+                List<String> entities = new ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    entities.add("entity-" + i);
+                }
+                BatchEvaluateRequest request = BatchEvaluateRequest.newBuilder().addAllFlags(names)
+                        .addAllEntityIds(entities).build();
+                var stubs = targets.stubs(FlagServiceGrpc::newFutureStub);
+                LoadGenerator.run("BatchEvaluate 10x1000", spec.withConcurrency(Integer.parseInt(
+                        spec.option("batch-concurrency", "4"))), Op.listenable(() -> stubs.next().batchEvaluate(request)),
+                        names.size() * entities.size());
+            }
+        }
+        if (only.contains("propagation")) {
+            propagation(spec, flags);
+        }
+        admin.shutdownNow();
+        System.exit(0);
+    }
+
+    /** SetFlag through the first replica; every watcher on either replica timestamps its delivery. */
+    private static void propagation(LoadSpec spec, FlagServiceGrpc.FlagServiceBlockingStub flags) throws Exception {
+        int watchers = Integer.parseInt(spec.option("watchers", "100"));
+        int changes = Integer.parseInt(spec.option("changes", "200"));
+        String second = spec.option("target2", spec.host() + ":" + spec.port());
+        String flag = "bench.propagation";
+        flags.setFlag(SetFlagRequest.newBuilder().setName(flag).setBasisPoints(0).build());
+        List<ManagedChannel> channels = List.of(
+                NettyChannelBuilder.forAddress(spec.host(), spec.port()).usePlaintext().build(),
+                NettyChannelBuilder.forTarget(second).usePlaintext().build());
+        ConcurrentHashMap<Integer, Long> sentAt = new ConcurrentHashMap<>();
+        Histogram delivery = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+        CountDownLatch ready = new CountDownLatch(watchers);
+        CountDownLatch[] delivered = new CountDownLatch[changes + 1];
+        for (int i = 0; i <= changes; i++) {
+            delivered[i] = new CountDownLatch(watchers);
+        }
+        for (int w = 0; w < watchers; w++) {
+            ManagedChannel channel = channels.get(w % 2);
+            FlagServiceGrpc.newStub(channel).watch(WatchRequest.newBuilder().setAfterRevision(0).build(),
+                    new StreamObserver<>() {
+                        @Override
+                        public void onNext(FlagEvent event) {
+                            long now = System.nanoTime();
+                            if (!event.getFlag().getName().equals(flag)) {
+                                return;
+                            }
+                            if (event.getType() == FlagEventType.SNAPSHOT) {
+                                ready.countDown();
+                                return;
+                            }
+                            int bp = event.getFlag().getBasisPoints();
+                            Long sent = sentAt.get(bp);
+                            if (sent != null) {
+                                synchronized (delivery) {
+                                    delivery.recordValue((now - sent) / 1000);
+                                }
+                                delivered[bp].countDown();
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            System.err.println("watch failed: " + t);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    });
+        }
+        if (!ready.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("watchers did not all receive their snapshot");
+        }
+        long pause = Long.parseLong(spec.option("pause-ms", "20"));
+        for (int bp = 1; bp <= changes; bp++) {
+            sentAt.put(bp, System.nanoTime());
+            flags.setFlag(SetFlagRequest.newBuilder().setName(flag).setBasisPoints(bp).setReason("propagation").build());
+            Thread.sleep(pause);
+        }
+        for (int bp = 1; bp <= changes; bp++) {
+            delivered[bp].await(30, TimeUnit.SECONDS);
+        }
+        System.out.printf("propagation: %d changes x %d watchers over 2 replicas: deliveries %d, p50 %d µs, p99 %d µs, "
+                        + "p99.9 %d µs, max %d µs%n", changes, watchers, delivery.getTotalCount(),
+                delivery.getValueAtPercentile(50), delivery.getValueAtPercentile(99),
+                delivery.getValueAtPercentile(99.9), delivery.getMaxValue());
+        channels.forEach(ManagedChannel::shutdownNow);
+    }
+}
