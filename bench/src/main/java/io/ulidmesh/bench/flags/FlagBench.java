@@ -16,6 +16,8 @@ import io.ulidmesh.proto.flags.v1.FlagEventType;
 import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
 import io.ulidmesh.proto.flags.v1.SetFlagRequest;
 import io.ulidmesh.proto.flags.v1.WatchRequest;
+import io.ulidmesh.proto.resolution.v1.EchoRequest;
+import io.ulidmesh.proto.resolution.v1.ResolutionServiceGrpc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -27,14 +29,15 @@ import org.HdrHistogram.Histogram;
 /**
  * The flag-service benchmarks of BENCHMARKS.md, each beside a same-run baseline:
  * <ul>
- *   <li>{@code evaluate}: Evaluate unary flat out vs the Health/Check echo on the same server;</li>
+ *   <li>{@code evaluate}: Evaluate unary flat out vs the Echo RPC ({@code --echo-target}, a resolution-service)
+ *       and the Health/Check of flag-service itself;</li>
  *   <li>{@code batch}: BatchEvaluate of 10 flags x 1000 entities (10,000 evaluations per call), in evaluations/s;</li>
  *   <li>{@code propagation}: SetFlag to delivery at {@code --watchers} Watch streams spread over
  *       {@code --target} and {@code --target2} (two replicas on one database), p50/p99 per delivery.</li>
  * </ul>
  * <pre>
  * java -cp ... io.ulidmesh.bench.flags.FlagBench --target 127.0.0.1:18682 --target2 127.0.0.1:18692 \
- *     --only evaluate,batch,propagation --watchers 100 --changes 200
+ *     --echo-target 127.0.0.1:18681 --only evaluate,batch,propagation --watchers 100 --changes 200
  * </pre>
  */
 public final class FlagBench {
@@ -56,7 +59,8 @@ public final class FlagBench {
         try (GrpcTargets targets = new GrpcTargets(spec)) {
             System.out.println(LoadResult.header());
             if (only.contains("evaluate")) {
-                LoadResult echo = HealthEchoBench.echo(targets, spec);
+                LoadResult echo = echo(spec);
+                HealthEchoBench.echo(targets, spec);
                 var stubs = targets.stubs(FlagServiceGrpc::newFutureStub);
                 EvaluateRequest request = EvaluateRequest.newBuilder().setFlag("bench.flag.3")
                         .setEntityId("01ARZ3NDEKTSV4RRFFQ69G5FAV").build();
@@ -82,6 +86,22 @@ public final class FlagBench {
         }
         admin.shutdownNow();
         System.exit(0);
+    }
+
+    /**
+     * The Echo RPC (resolution-service's trivial RPC, same Quarkus gRPC stack) at {@code --echo-target},
+     * run just before Evaluate so both see the same machine.
+     */
+    private static LoadResult echo(LoadSpec spec) throws InterruptedException {
+        String echoTarget = spec.option("echo-target", "127.0.0.1:8681");
+        int colon = echoTarget.lastIndexOf(':');
+        LoadSpec echoSpec = new LoadSpec(echoTarget.substring(0, colon), Integer.parseInt(echoTarget.substring(colon + 1)),
+                spec.duration(), spec.warmup(), spec.concurrency(), spec.ratePerSecond(), spec.channels(), spec.options());
+        try (GrpcTargets echoTargets = new GrpcTargets(echoSpec)) {
+            var stubs = echoTargets.stubs(ResolutionServiceGrpc::newFutureStub);
+            EchoRequest ping = EchoRequest.newBuilder().setPayload("ping").build();
+            return LoadGenerator.run("Echo (trivial RPC)", echoSpec, Op.listenable(() -> stubs.next().echo(ping)));
+        }
     }
 
     /** SetFlag through the first replica; every watcher on either replica timestamps its delivery. */
