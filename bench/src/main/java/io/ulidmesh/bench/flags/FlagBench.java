@@ -18,13 +18,19 @@ import io.ulidmesh.proto.flags.v1.SetFlagRequest;
 import io.ulidmesh.proto.flags.v1.WatchRequest;
 import io.ulidmesh.proto.resolution.v1.EchoRequest;
 import io.ulidmesh.proto.resolution.v1.ResolutionServiceGrpc;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * The flag-service benchmarks of BENCHMARKS.md, each beside a same-run baseline:
@@ -37,7 +43,8 @@ import org.HdrHistogram.Histogram;
  * </ul>
  * <pre>
  * java -cp ... io.ulidmesh.bench.flags.FlagBench --target 127.0.0.1:18682 --target2 127.0.0.1:18692 \
- *     --echo-target 127.0.0.1:18681 --only evaluate,batch,propagation --watchers 100 --changes 200
+ *     --echo-target 127.0.0.1:18681 --only evaluate,batch,propagation --watchers 100 --changes 200 \
+ *     --jdbc jdbc:postgresql://127.0.0.1:5432/ulidmesh_bench_flags
  * </pre>
  */
 public final class FlagBench {
@@ -115,14 +122,17 @@ public final class FlagBench {
                 NettyChannelBuilder.forAddress(spec.host(), spec.port()).usePlaintext().build(),
                 NettyChannelBuilder.forTarget(second).usePlaintext().build());
         ConcurrentHashMap<Integer, Long> sentAt = new ConcurrentHashMap<>();
-        Histogram delivery = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+        Histogram[] delivery = {new Histogram(TimeUnit.MINUTES.toMicros(1), 3), new Histogram(TimeUnit.MINUTES.toMicros(1), 3)};
+        Histogram setFlag = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+        AtomicBoolean closing = new AtomicBoolean();
         CountDownLatch ready = new CountDownLatch(watchers);
         CountDownLatch[] delivered = new CountDownLatch[changes + 1];
         for (int i = 0; i <= changes; i++) {
             delivered[i] = new CountDownLatch(watchers);
         }
         for (int w = 0; w < watchers; w++) {
-            ManagedChannel channel = channels.get(w % 2);
+            int replica = w % 2;
+            ManagedChannel channel = channels.get(replica);
             FlagServiceGrpc.newStub(channel).watch(WatchRequest.newBuilder().setAfterRevision(0).build(),
                     new StreamObserver<>() {
                         @Override
@@ -139,7 +149,7 @@ public final class FlagBench {
                             Long sent = sentAt.get(bp);
                             if (sent != null) {
                                 synchronized (delivery) {
-                                    delivery.recordValue((now - sent) / 1000);
+                                    delivery[replica].recordValue((now - sent) / 1000);
                                 }
                                 delivered[bp].countDown();
                             }
@@ -147,7 +157,9 @@ public final class FlagBench {
 
                         @Override
                         public void onError(Throwable t) {
-                            System.err.println("watch failed: " + t);
+                            if (!closing.get()) {
+                                System.err.println("watch failed: " + t);
+                            }
                         }
 
                         @Override
@@ -160,17 +172,55 @@ public final class FlagBench {
         }
         long pause = Long.parseLong(spec.option("pause-ms", "20"));
         for (int bp = 1; bp <= changes; bp++) {
-            sentAt.put(bp, System.nanoTime());
+            long start = System.nanoTime();
+            sentAt.put(bp, start);
             flags.setFlag(SetFlagRequest.newBuilder().setName(flag).setBasisPoints(bp).setReason("propagation").build());
+            setFlag.recordValue((System.nanoTime() - start) / 1000);
             Thread.sleep(pause);
         }
         for (int bp = 1; bp <= changes; bp++) {
             delivered[bp].await(30, TimeUnit.SECONDS);
         }
-        System.out.printf("propagation: %d changes x %d watchers over 2 replicas: deliveries %d, p50 %d µs, p99 %d µs, "
-                        + "p99.9 %d µs, max %d µs%n", changes, watchers, delivery.getTotalCount(),
-                delivery.getValueAtPercentile(50), delivery.getValueAtPercentile(99),
-                delivery.getValueAtPercentile(99.9), delivery.getMaxValue());
+        Histogram all = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+        all.add(delivery[0]);
+        all.add(delivery[1]);
+        System.out.printf("propagation: %d changes x %d watchers over 2 replicas%n", changes, watchers);
+        print("SetFlag to delivery, all watchers", all);
+        print("  watchers on the writing replica", delivery[0]);
+        print("  watchers on the other replica", delivery[1]);
+        print("baseline: SetFlag RPC alone", setFlag);
+        String jdbc = spec.option("jdbc", "");
+        if (!jdbc.isEmpty()) {
+            print("baseline: PostgreSQL NOTIFY to LISTEN", notifyRoundTrip(jdbc, changes, pause));
+        }
+        closing.set(true);
         channels.forEach(ManagedChannel::shutdownNow);
+    }
+
+    private static void print(String what, Histogram h) {
+        System.out.printf("%-36s n=%6d p50 %7d µs  p99 %7d µs  p99.9 %7d µs  max %7d µs%n", what, h.getTotalCount(),
+                h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue());
+    }
+
+    /** The floor of cross-replica propagation: one NOTIFY committed on one connection, received on another. */
+    private static Histogram notifyRoundTrip(String jdbc, int count, long pause) throws Exception {
+        Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+        try (Connection listen = DriverManager.getConnection(jdbc, "postgres", "");
+             Connection send = DriverManager.getConnection(jdbc, "postgres", "");
+             Statement l = listen.createStatement();
+             Statement n = send.createStatement()) {
+            l.execute("LISTEN ulidmesh_bench_roundtrip");
+            PGConnection pg = listen.unwrap(PGConnection.class);
+            for (int i = 0; i < count; i++) {
+                long start = System.nanoTime();
+                n.execute("NOTIFY ulidmesh_bench_roundtrip, '" + i + "'");
+                PGNotification[] got = pg.getNotifications(10_000);
+                if (got != null && got.length > 0) {
+                    h.recordValue((System.nanoTime() - start) / 1000);
+                }
+                Thread.sleep(pause);
+            }
+        }
+        return h;
     }
 }
