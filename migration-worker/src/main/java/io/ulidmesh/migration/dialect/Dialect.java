@@ -53,12 +53,22 @@ public abstract class Dialect {
 
     // ---- Backfill ----
 
-    /** Selects the next batch: key and the row's time in epoch milliseconds (NULL when unknown). */
+    /**
+     * Selects the next keys in key order with the row's time in epoch milliseconds (NULL when
+     * unknown) and whether it still lacks a ULID. The walk is by key alone, so every engine reads
+     * it as an index range: filtering on the ULID column here made PostgreSQL's planner, which
+     * believes a new column's NULLs rare, sort the whole table for every batch.
+     */
     public String selectBatch(TableRef t, boolean afterKey) {
-        return "SELECT " + quote(t.key()) + ", " + (t.hasTimestamp() ? millis(quote(t.timestamp())) : "NULL")
-                + " FROM " + quote(t.table()) + " WHERE " + quote(t.ulid()) + " IS NULL"
-                + (afterKey ? " AND " + quote(t.key()) + " > ?" : "")
+        return "SELECT " + quote(t.key()) + ", " + (t.hasTimestamp() ? millis(quote(t.timestamp())) : "NULL") + ", "
+                + quote(t.ulid()) + " IS NULL FROM " + quote(t.table())
+                + (afterKey ? " WHERE " + quote(t.key()) + " > ?" : "")
                 + " ORDER BY " + quote(t.key()) + " LIMIT ?";
+    }
+
+    /** Rows still without a ULID; a pass ends the backfill when this is 0 after it. */
+    public String countNulls(TableRef t) {
+        return "SELECT count(*) FROM " + quote(t.table()) + " WHERE " + quote(t.ulid()) + " IS NULL";
     }
 
     /** An SQL expression giving the epoch milliseconds of a timestamp column's value. */

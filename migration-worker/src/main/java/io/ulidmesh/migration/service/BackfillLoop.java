@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * One backfill run over a target table: batches in key order over rows whose ULID is NULL, until a
- * pass from the first key finds none.
+ * One backfill run over a target table: batches in key order, writing the rows whose ULID is NULL,
+ * pass after pass until none is left.
  *
  * <p>Commit order, per batch: first the worker's checkpoint (the batch's last key and the last ULID
  * the batch will use), then the batch on the target. The target and the worker's database cannot
@@ -90,6 +90,7 @@ final class BackfillLoop {
         while (!stopRequested()) {
             List<Object> keys = new ArrayList<>(batchSize);
             List<String> values = new ArrayList<>(batchSize);
+            Object lastKey = null;
             try (PreparedStatement select = connection.prepareStatement(dialect.selectBatch(t, key != null))) {
                 int p = 1;
                 if (key != null) {
@@ -99,26 +100,34 @@ final class BackfillLoop {
                 long now = System.currentTimeMillis();
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
-                        keys.add(t.keyKind() == KeyKind.INTEGER ? (Object) rs.getLong(1) : rs.getString(1));
+                        lastKey = t.keyKind() == KeyKind.INTEGER ? (Object) rs.getLong(1) : rs.getString(1);
                         long millis = rs.getLong(2);
-                        values.add(ulids.next(rs.wasNull() ? now : millis));
+                        boolean unknownTime = rs.wasNull();
+                        if (rs.getBoolean(3)) {
+                            keys.add(lastKey);
+                            values.add(ulids.next(unknownTime ? now : millis));
+                        }
                     }
                 }
             }
-            if (keys.isEmpty()) {
-                if (key == null) {
+            if (lastKey == null) {
+                // End of a pass. Done when no NULL is left; else again from the first key, for rows
+                // inserted behind the cursor meanwhile.
+                total = Dialect.queryLong(connection, dialect.countRows(t));
+                if (Dialect.queryLong(connection, dialect.countNulls(t)) == 0) {
                     store.checkpoint(id, new Checkpoint(null, ulids.last(), pass), done, total, meter.rate());
                     return true;
                 }
-                // End of a pass: start again from the first key for rows inserted behind the cursor.
                 key = null;
                 pass++;
-                total = Dialect.queryLong(connection, dialect.countRows(t));
                 store.checkpoint(id, new Checkpoint(null, ulids.last(), pass), done, total, meter.rate());
                 continue;
             }
-            key = keys.get(keys.size() - 1).toString();
+            key = lastKey.toString();
             store.checkpoint(id, new Checkpoint(key, ulids.last(), pass), done, total, meter.rate());
+            if (keys.isEmpty()) {
+                continue;
+            }
             long began = System.nanoTime();
             int written = write(dialect, connection, t, keys, values);
             long ended = System.nanoTime();
