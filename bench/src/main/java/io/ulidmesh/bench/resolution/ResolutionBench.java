@@ -2,7 +2,8 @@ package io.ulidmesh.bench.resolution;
 
 import com.github.f4b6a3.ulid.Ulid;
 import com.github.f4b6a3.ulid.UlidCreator;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.ulidmesh.bench.core.GrpcTargets;
 import io.ulidmesh.bench.core.HealthEchoBench;
 import io.ulidmesh.bench.core.LoadGenerator;
@@ -79,8 +80,10 @@ public final class ResolutionBench {
 
     /** Generate in batches of 1000, beside in-process ulid-creator on one thread. */
     void generate() {
-        GenerateRequest request = GenerateRequest.newBuilder().setCount(1000).build();
-        LoadGenerator.run("Generate(1000) ULIDs", spec, Op.listenable(() -> stubs.next().generate(request)), 1000);
+        int batch = Integer.parseInt(spec.option("generate-count", "1000"));
+        GenerateRequest request = GenerateRequest.newBuilder().setCount(batch).build();
+        LoadGenerator.run("Generate(" + batch + ") ULIDs", spec, Op.listenable(() -> stubs.next().generate(request)),
+                batch);
         long end = System.nanoTime() + spec.duration().toNanos();
         long n = 0;
         long start = System.nanoTime();
@@ -182,7 +185,7 @@ public final class ResolutionBench {
             List<RegisterRequest> items = new ArrayList<>();
             for (int i = 0; i < count / streams; i++) {
                 String ulid = UlidCreator.getMonotonicUlid().toString();
-                items.add(item(ulid, "bench-register", s * count + i));
+                items.add(item(ulid, spec.option("register-system", "bench-register"), s * count + i));
             }
             perStream.add(items);
         }
@@ -285,10 +288,26 @@ public final class ResolutionBench {
                 .setReference("jobs/" + n).build();
     }
 
+    /** Streams {@code items} respecting gRPC flow control (sends only while the transport is ready). */
     private RegisterStreamResponse stream(List<RegisterRequest> items) {
         CompletableFuture<RegisterStreamResponse> done = new CompletableFuture<>();
-        StreamObserver<RegisterRequest> out = ResolutionServiceGrpc.newStub(stubs.next().getChannel())
-                .registerStream(new StreamObserver<>() {
+        ResolutionServiceGrpc.newStub(stubs.next().getChannel()).registerStream(
+                new ClientResponseObserver<RegisterRequest, RegisterStreamResponse>() {
+                    private int next;
+
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<RegisterRequest> out) {
+                        out.setOnReadyHandler(() -> {
+                            while (out.isReady() && next < items.size()) {
+                                out.onNext(items.get(next++));
+                            }
+                            if (next == items.size()) {
+                                next++;
+                                out.onCompleted();
+                            }
+                        });
+                    }
+
                     @Override
                     public void onNext(RegisterStreamResponse value) {
                         done.complete(value);
@@ -303,10 +322,6 @@ public final class ResolutionBench {
                     public void onCompleted() {
                     }
                 });
-        for (RegisterRequest r : items) {
-            out.onNext(r);
-        }
-        out.onCompleted();
         return done.join();
     }
 }
