@@ -66,9 +66,9 @@ public abstract class Dialect {
                 + " ORDER BY " + quote(t.key()) + " LIMIT ?";
     }
 
-    /** Rows still without a ULID; a pass ends the backfill when this is 0 after it. */
-    public String countNulls(TableRef t) {
-        return "SELECT count(*) FROM " + quote(t.table()) + " WHERE " + quote(t.ulid()) + " IS NULL";
+    /** Rows without a ULID at or behind the cursor (the key bound as the parameter). */
+    public String countNullsBehind(TableRef t) {
+        return "SELECT count(*) FROM " + quote(t.table()) + " WHERE " + quote(t.ulid()) + " IS NULL AND " + quote(t.key()) + " <= ?";
     }
 
     /** An SQL expression giving the epoch milliseconds of a timestamp column's value. */

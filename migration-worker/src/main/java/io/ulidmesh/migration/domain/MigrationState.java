@@ -2,10 +2,5 @@ package io.ulidmesh.migration.domain;
 
 /** Where a migration is; see {@link Steps} for the allowed moves. */
 public enum MigrationState {
-    CREATED, EXPANDED, BACKFILLING, PAUSED, BACKFILLED, VALIDATED, CONTRACTED, ROLLED_BACK, FAILED;
-
-    /** States in which Watch stops streaming: nothing moves until someone calls a step. */
-    public boolean resting() {
-        return this != BACKFILLING;
-    }
+    CREATED, EXPANDED, BACKFILLING, PAUSED, BACKFILLED, VALIDATED, CONTRACTED, ROLLED_BACK, FAILED
 }

@@ -22,8 +22,6 @@ public final class Steps {
     /** What to do with a step request. */
     public enum Decision { RUN, ALREADY_DONE }
 
-    private static final Set<MigrationState> EXPANDED_OR_LATER =
-            EnumSet.of(EXPANDED, BACKFILLING, PAUSED, BACKFILLED, VALIDATED, CONTRACTED);
     private static final Set<MigrationState> BACKFILL_STARTED_OR_LATER =
             EnumSet.of(BACKFILLING, BACKFILLED, VALIDATED, CONTRACTED);
 
@@ -89,11 +87,6 @@ public final class Steps {
             }
             case ROLLBACK -> throw new IllegalStateException("handled above");
         };
-    }
-
-    /** True when the target holds the ULID column (the steps from Expand on have run). */
-    public static boolean expanded(MigrationState settled) {
-        return EXPANDED_OR_LATER.contains(settled);
     }
 
     private static DomainException refuse(Migration migration, Step step, String why) {

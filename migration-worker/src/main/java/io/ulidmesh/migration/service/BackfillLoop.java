@@ -21,8 +21,11 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * One backfill run over a target table: batches in key order, writing the rows whose ULID is NULL,
- * pass after pass until none is left.
+ * One backfill run over a target table: batches in key order, writing the rows whose ULID is NULL.
+ * At the last key it counts the NULLs behind the cursor: none, and it walks on to the rows appended
+ * meanwhile and stops when nothing lies beyond the cursor; some, and it starts another pass from the
+ * first key. So rows the old code inserts during the backfill are covered, and a steady writer that
+ * appends rows cannot keep it running forever.
  *
  * <p>Commit order, per batch: first the worker's checkpoint (the batch's last key and the last ULID
  * the batch will use), then the batch on the target. The target and the worker's database cannot
@@ -85,6 +88,7 @@ final class BackfillLoop {
         int batchSize = throttle.batchSize(stored.migration().spec().batchSize());
         String key = checkpoint.key();
         int pass = checkpoint.pass();
+        boolean behindVerified = false;
         LOG.infof("migration %s backfill of %s.%s runs: %d of %d rows have a ULID, pass %d from key %s, batch %d, max %d rows/s",
                 id, target, t.table(), done, total, pass, key == null ? "(first)" : key, batchSize, stored.migration().spec().maxRowsPerSecond());
         while (!stopRequested()) {
@@ -111,13 +115,19 @@ final class BackfillLoop {
                 }
             }
             if (lastKey == null) {
-                // End of a pass. Done when no NULL is left; else again from the first key, for rows
-                // inserted behind the cursor meanwhile.
-                total = Dialect.queryLong(connection, dialect.countRows(t));
-                if (Dialect.queryLong(connection, dialect.countNulls(t)) == 0) {
-                    store.checkpoint(id, new Checkpoint(null, ulids.last(), pass), done, total, meter.rate());
+                // The walk reached the last key: nothing lies beyond the cursor right now.
+                if (behindVerified || key == null) {
+                    store.checkpoint(id, new Checkpoint(key, ulids.last(), pass), done, total, meter.rate());
                     return true;
                 }
+                total = Dialect.queryLong(connection, dialect.countRows(t));
+                if (countNullsBehind(dialect, connection, t, key) == 0) {
+                    // Rows the old code appends land beyond the cursor: walk on to them, then stop.
+                    behindVerified = true;
+                    continue;
+                }
+                // Rows behind the cursor lack a ULID (inserted there meanwhile, or a batch lost to a
+                // crash after its checkpoint): another pass from the first key.
                 key = null;
                 pass++;
                 store.checkpoint(id, new Checkpoint(null, ulids.last(), pass), done, total, meter.rate());
@@ -142,6 +152,16 @@ final class BackfillLoop {
         }
         store.checkpoint(id, new Checkpoint(key, ulids.last(), pass), done, total, meter.rate());
         return false;
+    }
+
+    private static long countNullsBehind(Dialect dialect, Connection connection, TableRef t, String key) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(dialect.countNullsBehind(t))) {
+            ps.setObject(1, t.keyKind().parse(key));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private static int write(Dialect dialect, Connection connection, TableRef t, List<Object> keys, List<String> values) throws SQLException {

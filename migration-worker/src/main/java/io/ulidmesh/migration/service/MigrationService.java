@@ -353,7 +353,7 @@ public class MigrationService {
         }
         if (state.compareTo(MigrationState.BACKFILLED) < 0) {
             steps.put("backfill", List.of(dialect.countProgress(t), dialect.selectBatch(t, false),
-                    dialect.selectBatch(t, true), dialect.updateBatch(t), dialect.countNulls(t)));
+                    dialect.selectBatch(t, true), dialect.updateBatch(t), dialect.countNullsBehind(t)));
         }
         if (state.compareTo(MigrationState.VALIDATED) < 0) {
             steps.put("validate", List.of(dialect.validateCounts(t), dialect.duplicates(t)));
