@@ -1,0 +1,162 @@
+package io.ulidmesh.bench.rollout;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.ulidmesh.proto.flags.v1.FlagEvent;
+import io.ulidmesh.proto.flags.v1.FlagEventType;
+import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
+import io.ulidmesh.proto.flags.v1.SetFlagRequest;
+import io.ulidmesh.proto.flags.v1.WatchRequest;
+import io.ulidmesh.proto.rollout.v1.CreateRolloutRequest;
+import io.ulidmesh.proto.rollout.v1.GetRolloutRequest;
+import io.ulidmesh.proto.rollout.v1.PhaseState;
+import io.ulidmesh.proto.rollout.v1.ReportSignalRequest;
+import io.ulidmesh.proto.rollout.v1.Rollout;
+import io.ulidmesh.proto.rollout.v1.RolloutActionRequest;
+import io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc;
+import io.ulidmesh.proto.rollout.v1.RolloutState;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Detection to rollback: from the ReportSignal that breaches a rule to the phase's flags being
+ * restored, as a Watch on the flag service sees them. Each round starts a rollout whose one phase
+ * sets three flags, waits until it bakes, pushes an error rate of 7 % (rule: above 5) and times
+ * until the Watch has delivered all three flags back at their previous value. Baseline, same run:
+ * three SetFlag calls straight to the flag service, timed the same way to the same Watch, i.e. the
+ * floor any controller pays to change three flags.
+ * <pre>
+ * java -cp bench/target/classes:$(cat bench/target/classpath.txt) io.ulidmesh.bench.rollout.DetectionToRollbackBench \
+ *     --controller 127.0.0.1:18683 --flags 127.0.0.1:18682 --rounds 100
+ * </pre>
+ */
+public final class DetectionToRollbackBench {
+    private static final List<String> FLAGS = List.of("bench.rollback.a", "bench.rollback.b", "bench.rollback.c");
+
+    private DetectionToRollbackBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        int rounds = Integer.parseInt(opts.getOrDefault("rounds", "50"));
+        ManagedChannel controllerChannel = channel(opts.getOrDefault("controller", "127.0.0.1:8683"));
+        ManagedChannel flagChannel = channel(opts.getOrDefault("flags", "127.0.0.1:8682"));
+        var rollouts = RolloutServiceGrpc.newBlockingStub(controllerChannel);
+        var flags = FlagServiceGrpc.newBlockingStub(flagChannel);
+        for (String f : FLAGS) {
+            flags.setFlag(SetFlagRequest.newBuilder().setName(f).setBasisPoints(0).setReason("benchmark setup").build());
+        }
+        BlockingQueue<FlagEvent> events = new LinkedBlockingQueue<>();
+        FlagServiceGrpc.newStub(flagChannel).watch(WatchRequest.newBuilder().build(), new StreamObserver<>() {
+            @Override
+            public void onNext(FlagEvent e) {
+                if (e.getType() == FlagEventType.UPSERTED && FLAGS.contains(e.getFlag().getName())) {
+                    events.add(e);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                System.err.println("watch failed: " + t);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+        Thread.sleep(500);
+        events.clear();
+
+        Histogram baseline = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
+        Histogram detection = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
+        Histogram rpc = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
+        String plan = """
+                name: bench-detection
+                signals: [ { name: bench_error_rate, source: push } ]
+                rollback: [ { signal: bench_error_rate, above: 5 } ]
+                phases:
+                  - { name: canary, flags: { bench.rollback.a: 10%, bench.rollback.b: on, bench.rollback.c: 0.5% }, bake: 1h }
+                """;
+        int warmup = Math.max(5, rounds / 10);
+        for (int round = 0; round < warmup + rounds; round++) {
+            boolean measured = round >= warmup;
+            // baseline: the same three changes, made directly
+            events.clear();
+            long start = System.nanoTime();
+            for (String f : FLAGS) {
+                flags.setFlag(SetFlagRequest.newBuilder().setName(f).setBasisPoints(2500).setReason("baseline").build());
+            }
+            awaitAll(events, 2500);
+            if (measured) {
+                baseline.recordValue(System.nanoTime() - start);
+            }
+            for (String f : FLAGS) {
+                flags.setFlag(SetFlagRequest.newBuilder().setName(f).setBasisPoints(0).setReason("baseline reset").build());
+            }
+            awaitAll(events, 0);
+
+            Rollout r = rollouts.createRollout(CreateRolloutRequest.newBuilder().setPlanYaml(plan).setStart(true).build());
+            while (!(r.getState() == RolloutState.RUNNING && r.getPhases(0).getState() == PhaseState.PHASE_BAKING)) {
+                Thread.sleep(20);
+                r = rollouts.getRollout(GetRolloutRequest.newBuilder().setId(r.getId()).build());
+            }
+            events.clear();
+            long t0 = System.nanoTime();
+            var response = rollouts.reportSignal(ReportSignalRequest.newBuilder().setName("bench_error_rate").setValue(7)
+                    .putLabels("rollout_id", r.getId()).build());
+            long returned = System.nanoTime();
+            awaitAll(events, 0);
+            long seen = System.nanoTime();
+            if (response.getRollbacksTriggeredCount() != 1) {
+                throw new IllegalStateException("round " + round + ": no rollback triggered");
+            }
+            if (measured) {
+                detection.recordValue(seen - t0);
+                rpc.recordValue(returned - t0);
+            }
+            rollouts.abortRollout(RolloutActionRequest.newBuilder().setId(r.getId()).setReason("benchmark round done").build());
+        }
+        System.out.printf("rounds %d (after %d warm-up), 3 flags per phase%n", rounds, warmup);
+        print("baseline: 3 x SetFlag -> seen by Watch", baseline);
+        print("ReportSignal -> rollback done (RPC returns)", rpc);
+        print("ReportSignal -> 3 flags restored, seen by Watch", detection);
+        System.out.printf("detection-to-rollback p50 / baseline p50 = %.2f%n",
+                (double) detection.getValueAtPercentile(50) / baseline.getValueAtPercentile(50));
+        controllerChannel.shutdownNow();
+        flagChannel.shutdownNow();
+    }
+
+    /** Waits until the Watch has delivered every bench flag at {@code basisPoints}. */
+    private static void awaitAll(BlockingQueue<FlagEvent> events, int basisPoints) throws InterruptedException {
+        java.util.Set<String> pending = new java.util.HashSet<>(FLAGS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!pending.isEmpty()) {
+            FlagEvent e = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (e == null) {
+                throw new IllegalStateException("Watch did not deliver " + pending + " at " + basisPoints + " within 30s");
+            }
+            if (e.getFlag().getBasisPoints() == basisPoints) {
+                pending.remove(e.getFlag().getName());
+            }
+        }
+    }
+
+    private static void print(String what, Histogram h) {
+        System.out.printf("%-50s p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  max %7.2f ms%n", what,
+                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
+                h.getMaxValue() / 1e6);
+    }
+
+    private static ManagedChannel channel(String address) {
+        return NettyChannelBuilder.forTarget(address).usePlaintext().build();
+    }
+}
