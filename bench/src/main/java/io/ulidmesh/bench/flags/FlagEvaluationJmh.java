@@ -104,11 +104,44 @@ public class FlagEvaluationJmh {
         return bp != null && nextEntity().length() < bp;
     }
 
-    /** Baseline: the obvious way, building the key String and its UTF-8 bytes per call. */
+    /**
+     * Baseline: the obvious way, a HashMap lookup then the key String built per call, its UTF-8
+     * bytes, and textbook MurmurHash3 over the byte array.
+     */
     @Benchmark
     public boolean baselineConcatenatedKey() {
         Integer bp = plainMap.get(FLAG);
         byte[] key = (COHORT + ":" + nextEntity()).getBytes(StandardCharsets.UTF_8);
-        return bp != null && Integer.remainderUnsigned(java.util.Arrays.hashCode(key), 10_000) < bp;
+        int bucket = (int) ((Integer.toUnsignedLong(textbookMurmur3(key)) * 10_000) >>> 32);
+        return bp != null && bucket < bp;
+    }
+
+    private static int textbookMurmur3(byte[] data) {
+        int h1 = 0;
+        int blocks = data.length / 4;
+        for (int i = 0; i < blocks; i++) {
+            int k1 = (data[4 * i] & 0xff) | (data[4 * i + 1] & 0xff) << 8
+                    | (data[4 * i + 2] & 0xff) << 16 | (data[4 * i + 3] & 0xff) << 24;
+            h1 = Integer.rotateLeft(h1 ^ Integer.rotateLeft(k1 * 0xcc9e2d51, 15) * 0x1b873593, 13) * 5 + 0xe6546b64;
+        }
+        int k1 = 0;
+        int tail = blocks * 4;
+        switch (data.length & 3) {
+            case 3:
+                k1 ^= (data[tail + 2] & 0xff) << 16;
+            case 2:
+                k1 ^= (data[tail + 1] & 0xff) << 8;
+            case 1:
+                k1 ^= data[tail] & 0xff;
+                h1 ^= Integer.rotateLeft(k1 * 0xcc9e2d51, 15) * 0x1b873593;
+            default:
+        }
+        h1 ^= data.length;
+        h1 ^= h1 >>> 16;
+        h1 *= 0x85ebca6b;
+        h1 ^= h1 >>> 13;
+        h1 *= 0xc2b2ae35;
+        h1 ^= h1 >>> 16;
+        return h1;
     }
 }

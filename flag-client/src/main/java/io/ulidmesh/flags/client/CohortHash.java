@@ -42,89 +42,168 @@ public final class CohortHash {
 
     /** MurmurHash3 x86_32 with seed 0 of the UTF-8 bytes of {@code cohort + ":" + entityId}. */
     public static int murmur3(String cohort, String entityId) {
-        int h1 = 0;
-        int block = 0;   // bytes waiting to fill a 4-byte block, little-endian
-        int filled = 0;  // how many bits of block are filled: 0, 8, 16 or 24
-        int length = 0;  // UTF-8 bytes hashed so far
-        String s = cohort;
-        for (int part = 0; part < 2; part++) {
-            int n = s.length();
-            int i = 0;
-            while (i < n) {
-                // Fast path: four ASCII chars are four bytes, completing exactly one block.
-                if (i + 4 <= n) {
-                    int c0 = s.charAt(i);
-                    int c1 = s.charAt(i + 1);
-                    int c2 = s.charAt(i + 2);
-                    int c3 = s.charAt(i + 3);
-                    if ((c0 | c1 | c2 | c3) < 0x80) {
-                        int word = c0 | c1 << 8 | c2 << 16 | c3 << 24;
-                        if (filled == 0) {
-                            h1 = mixH1(h1, mixK1(word));
-                        } else {
-                            h1 = mixH1(h1, mixK1(block | word << filled));
-                            block = word >>> (32 - filled);
-                        }
-                        length += 4;
-                        i += 4;
-                        continue;
-                    }
-                }
-                char c = s.charAt(i++);
-                int encoded;
-                int bytes;
-                if (c < 0x80) {
-                    encoded = c;
-                    bytes = 1;
-                } else if (c < 0x800) {
-                    encoded = (0xC0 | (c >> 6)) | (0x80 | (c & 0x3F)) << 8;
-                    bytes = 2;
-                } else if (Character.isSurrogate(c)) {
-                    char low = i < n ? s.charAt(i) : 0;
-                    if (Character.isHighSurrogate(c) && Character.isLowSurrogate(low)) {
-                        int cp = Character.toCodePoint(c, low);
-                        encoded = (0xF0 | (cp >> 18))
-                                | (0x80 | ((cp >> 12) & 0x3F)) << 8
-                                | (0x80 | ((cp >> 6) & 0x3F)) << 16
-                                | (0x80 | (cp & 0x3F)) << 24;
-                        bytes = 4;
-                        i++;
+        long afterCohort = absorbColon(absorb(cohort, 0L));
+        long after = absorb(entityId, afterCohort);
+        return finish(after, utf8Length(cohort, afterCohort) + 1 + utf8Length(entityId, after));
+    }
+
+    /**
+     * The hash state after {@code cohort + ":"}, computed once per cohort so that each evaluation
+     * only hashes the entity (what {@link FlagClient} keeps per flag).
+     */
+    public static final class Prefix {
+        private final long state;
+        private final int length;
+
+        private Prefix(String cohort) {
+            this.state = absorbColon(absorb(cohort, 0L)) & ~NON_ASCII;
+            this.length = cohort.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+        }
+
+        /** The bucket of {@code entityId} in this cohort, 0..9999; equal to {@link #bucket(String, String)}. */
+        public int bucket(String entityId) {
+            long after = absorb(entityId, state);
+            int h = finish(after, length + utf8Length(entityId, after));
+            return (int) ((Integer.toUnsignedLong(h) * ALL) >>> 32);
+        }
+
+        /** Whether a flag of this cohort at {@code basisPoints} is enabled for {@code entityId}. */
+        public boolean enabled(int basisPoints, String entityId) {
+            if (basisPoints <= 0) {
+                return false;
+            }
+            return basisPoints >= ALL || bucket(entityId) < basisPoints;
+        }
+    }
+
+    public static Prefix prefix(String cohort) {
+        return new Prefix(cohort);
+    }
+
+    // The running state packed in a long, so that one string at a time can be absorbed without
+    // allocating: h1 in bits 0-31, up to three pending bytes in bits 32-55, their count in bits 56-57,
+    // and bit 63 set once a non-ASCII char was seen (then the UTF-8 length needs its own count).
+    private static final long NON_ASCII = 1L << 63;
+
+    private static long absorb(String s, long state) {
+        int h1 = (int) state;
+        int block = (int) (state >>> 32) & 0xFFFFFF;
+        int filled = (int) (state >>> 56 & 3) << 3;
+        long nonAscii = state & NON_ASCII;
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            // Fast path: four ASCII chars are four bytes, completing exactly one block.
+            if (i + 4 <= n) {
+                int c0 = s.charAt(i);
+                int c1 = s.charAt(i + 1);
+                int c2 = s.charAt(i + 2);
+                int c3 = s.charAt(i + 3);
+                if ((c0 | c1 | c2 | c3) < 0x80) {
+                    int word = c0 | c1 << 8 | c2 << 16 | c3 << 24;
+                    if (filled == 0) {
+                        h1 = mixH1(h1, mixK1(word));
                     } else {
-                        encoded = '?';
-                        bytes = 1;
+                        h1 = mixH1(h1, mixK1(block | word << filled));
+                        block = word >>> (32 - filled);
                     }
-                } else {
-                    encoded = (0xE0 | (c >> 12)) | (0x80 | ((c >> 6) & 0x3F)) << 8 | (0x80 | (c & 0x3F)) << 16;
-                    bytes = 3;
-                }
-                length += bytes;
-                for (int b = 0; b < bytes; b++) {
-                    block |= (encoded & 0xFF) << filled;
-                    encoded >>>= 8;
-                    filled += 8;
-                    if (filled == 32) {
-                        h1 = mixH1(h1, mixK1(block));
-                        block = 0;
-                        filled = 0;
-                    }
+                    i += 4;
+                    continue;
                 }
             }
-            if (part == 0) {
-                block |= ':' << filled;
+            char c = s.charAt(i++);
+            int encoded;
+            int bytes;
+            if (c < 0x80) {
+                encoded = c;
+                bytes = 1;
+            } else if (c < 0x800) {
+                encoded = (0xC0 | (c >> 6)) | (0x80 | (c & 0x3F)) << 8;
+                bytes = 2;
+            } else if (Character.isSurrogate(c)) {
+                char low = i < n ? s.charAt(i) : 0;
+                if (Character.isHighSurrogate(c) && Character.isLowSurrogate(low)) {
+                    int cp = Character.toCodePoint(c, low);
+                    encoded = (0xF0 | (cp >> 18))
+                            | (0x80 | ((cp >> 12) & 0x3F)) << 8
+                            | (0x80 | ((cp >> 6) & 0x3F)) << 16
+                            | (0x80 | (cp & 0x3F)) << 24;
+                    bytes = 4;
+                    i++;
+                } else {
+                    encoded = '?';
+                    bytes = 1;
+                }
+            } else {
+                encoded = (0xE0 | (c >> 12)) | (0x80 | ((c >> 6) & 0x3F)) << 8 | (0x80 | (c & 0x3F)) << 16;
+                bytes = 3;
+            }
+            if (c >= 0x80) {
+                nonAscii = NON_ASCII;
+            }
+            for (int b = 0; b < bytes; b++) {
+                block |= (encoded & 0xFF) << filled;
+                encoded >>>= 8;
                 filled += 8;
-                length++;
                 if (filled == 32) {
                     h1 = mixH1(h1, mixK1(block));
                     block = 0;
                     filled = 0;
                 }
-                s = entityId;
             }
         }
-        if (filled != 0) {
-            h1 ^= mixK1(block);
+        return pack(h1, block, filled) | nonAscii;
+    }
+
+    private static long absorbColon(long state) {
+        int h1 = (int) state;
+        int block = (int) (state >>> 32) & 0xFFFFFF;
+        int filled = (int) (state >>> 56 & 3) << 3;
+        block |= ':' << filled;
+        filled += 8;
+        if (filled == 32) {
+            h1 = mixH1(h1, mixK1(block));
+            block = 0;
+            filled = 0;
+        }
+        return pack(h1, block, filled) | (state & NON_ASCII);
+    }
+
+    private static long pack(int h1, int block, int filled) {
+        return (h1 & 0xFFFFFFFFL) | ((long) block & 0xFFFFFF) << 32 | ((long) (filled >> 3)) << 56;
+    }
+
+    private static int finish(long state, int length) {
+        int h1 = (int) state;
+        if ((state >>> 56 & 3) != 0) {
+            h1 ^= mixK1((int) (state >>> 32) & 0xFFFFFF);
         }
         return fmix(h1 ^ length);
+    }
+
+    /** UTF-8 length of {@code s}: its char count unless a non-ASCII char was absorbed. */
+    private static int utf8Length(String s, long state) {
+        if ((state & NON_ASCII) == 0) {
+            return s.length();
+        }
+        int n = s.length();
+        int length = 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                length++;
+            } else if (c < 0x800) {
+                length += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                length += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                length++;
+            } else {
+                length += 3;
+            }
+        }
+        return length;
     }
 
     private static int mixK1(int k1) {

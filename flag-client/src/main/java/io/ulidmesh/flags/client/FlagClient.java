@@ -38,8 +38,8 @@ public final class FlagClient implements AutoCloseable {
     private static final long MIN_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 5_000;
 
-    /** What the client knows of one flag. */
-    public record FlagView(String name, String cohort, int basisPoints, long version) {
+    /** What the client knows of one flag; {@code hash} holds its cohort's precomputed hash prefix. */
+    public record FlagView(String name, String cohort, int basisPoints, long version, CohortHash.Prefix hash) {
     }
 
     private final Channel channel;
@@ -80,7 +80,7 @@ public final class FlagClient implements AutoCloseable {
     /** Whether {@code flag} is enabled for {@code entityId}; false for a flag never seen. */
     public boolean isEnabled(String flag, String entityId) {
         FlagView view = flags.get(flag);
-        return view != null && CohortHash.enabled(view.cohort(), view.basisPoints(), entityId);
+        return view != null && view.hash().enabled(view.basisPoints(), entityId);
     }
 
     /** The flag as last seen; null when unknown or deleted. */
@@ -159,8 +159,10 @@ public final class FlagClient implements AutoCloseable {
         if (event.getType() == FlagEventType.DELETED) {
             flags.remove(name);
         } else {
-            flags.put(name, new FlagView(name, event.getFlag().getCohort(), event.getFlag().getBasisPoints(),
-                    event.getFlag().getVersion()));
+            String cohort = event.getFlag().getCohort();
+            FlagView old = flags.get(name);
+            CohortHash.Prefix hash = old != null && old.cohort().equals(cohort) ? old.hash() : CohortHash.prefix(cohort);
+            flags.put(name, new FlagView(name, cohort, event.getFlag().getBasisPoints(), event.getFlag().getVersion(), hash));
         }
         revision = Math.max(revision, event.getRevision());
         for (Consumer<FlagEvent> listener : listeners) {

@@ -24,6 +24,8 @@ class CohortHashTest {
             assertThat(Integer.toUnsignedLong(CohortHash.murmur3(cohort, entity)))
                     .as("hash of %s", row[2]).isEqualTo(Long.parseLong(row[3]));
             assertThat(CohortHash.bucket(cohort, entity)).as("bucket of %s", row[2]).isEqualTo(Integer.parseInt(row[4]));
+            assertThat(CohortHash.prefix(cohort).bucket(entity)).as("prefix bucket of %s", row[2])
+                    .isEqualTo(Integer.parseInt(row[4]));
         }
     }
 
@@ -36,6 +38,8 @@ class CohortHashTest {
             byte[] key = (cohort + ":" + entity).getBytes(StandardCharsets.UTF_8);
             assertThat(CohortHash.murmur3(cohort, entity)).as("key %s:%s", cohort, entity)
                     .isEqualTo(referenceMurmur3(key));
+            assertThat(CohortHash.prefix(cohort).bucket(entity)).as("prefix of %s:%s", cohort, entity)
+                    .isEqualTo(CohortHash.bucket(cohort, entity));
         }
     }
 
@@ -50,6 +54,7 @@ class CohortHashTest {
             }
             byte[] key = (cohort + ":" + entity).getBytes(StandardCharsets.UTF_8);
             assertThat(CohortHash.murmur3(cohort, entity)).as("key %s:%s", cohort, entity).isEqualTo(referenceMurmur3(key));
+            assertThat(CohortHash.prefix(cohort).bucket(entity)).isEqualTo(CohortHash.bucket(cohort, entity));
         }
     }
 
