@@ -1,7 +1,9 @@
 package io.ulidmesh.resolution.api;
 
 import com.github.f4b6a3.ulid.Ulid;
+import io.grpc.ServerCall;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -42,6 +44,7 @@ import java.util.function.Supplier;
  * the event loop; everything touching PostgreSQL runs on the worker pool.
  */
 @GrpcService
+@RegisterInterceptor(ExportFlowControl.class)
 public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.ResolutionServiceImplBase {
     /** Rows per RegisterStream insert and per Export query. */
     static final int CHUNK = 1000;
@@ -168,9 +171,13 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
         return blocking(() -> ProtoMapping.trace(registry.trace(request.getUlid(), request.getMaxDepth())));
     }
 
-    /** Keyset pagination in chunks; the next chunk is read only when the client has taken the previous one. */
+    /**
+     * Keyset pagination in chunks; the next chunk is read only when the transport is ready for more,
+     * and not at all once the client has gone.
+     */
     @Override
     public Multi<Reference> export(ExportRequest request) {
+        ServerCall<?, ?> call = ExportFlowControl.currentCall();
         String system;
         Ulid after;
         try {
@@ -184,7 +191,9 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
         }
         AtomicReference<Ulid> cursor = new AtomicReference<>(after);
         Multi<Reference> all = Multi.createBy().repeating()
-                .uni(() -> blocking(() -> registry.page(system, cursor.get(), CHUNK)))
+                .uni(() -> ExportFlowControl.whenReady(call).chain(() -> call != null && call.isCancelled()
+                        ? Uni.createFrom().item(List.<io.ulidmesh.resolution.domain.Reference>of())
+                        : blocking(() -> registry.page(system, cursor.get(), CHUNK))))
                 .until(List::isEmpty)
                 .onItem().transformToIterable(page -> {
                     cursor.set(page.get(page.size() - 1).ulid());
