@@ -29,8 +29,8 @@ import org.HdrHistogram.Histogram;
  * statement (PostgreSQL, DuckDB: a single UPDATE joined to unnested arrays of every row's ULID;
  * SQLite: one transaction of batched updates) on an identical copy of the table, same run. While
  * each runs, a writer inserts rows into the table at a fixed rate (PostgreSQL and SQLite; DuckDB
- * has one writer process) and its insert latency goes into an HdrHistogram corrected for
- * coordinated omission.
+ * has one writer process) and its insert latency (p50/p99/max) goes into an HdrHistogram corrected
+ * for coordinated omission; the writer alone for 10 s first gives the machine's own insert latency.
  *
  * <pre>
  * java -cp bench.jar:deps:sqlite-jdbc.jar:duckdb_jdbc.jar io.ulidmesh.bench.migration.MigrationBench \
@@ -61,8 +61,8 @@ public final class MigrationBench {
         MigrationBench bench = new MigrationBench(MigrationServiceGrpc.newBlockingStub(channel),
                 option(args, "pg", "jdbc:postgresql://127.0.0.1:5432/postgres"), Integer.parseInt(option(args, "rows", "1000000")),
                 Integer.parseInt(option(args, "batch", "10000")), Integer.parseInt(option(args, "writer-rate", "200")));
-        System.out.printf("%-10s %9s %14s %14s %7s %28s %28s%n", "engine", "rows", "offline rows/s", "online rows/s", "ratio",
-                "writer p50/p99/max ms (off)", "writer p50/p99/max ms (on)");
+        System.out.printf("%-10s %9s %14s %14s %7s %22s %22s %22s%n", "engine", "rows", "offline rows/s", "online rows/s", "ratio",
+                "writer ms idle", "writer ms offline", "writer ms online");
         for (String engine : option(args, "engines", "postgresql,sqlite,duckdb").split(",")) {
             bench.run(engine.trim());
         }
@@ -83,6 +83,13 @@ public final class MigrationBench {
             try (Connection c = connect(url)) {
                 seed(c, engine, "jobs");
                 seed(c, engine, "jobs_offline");
+            }
+            // Idle: the writer alone, the latency this machine gives an insert without any backfill.
+            Histogram idleLatency = new Histogram(60_000_000L, 3);
+            if (writer) {
+                try (Writer w = new Writer(url, "jobs_offline", writerRate, idleLatency)) {
+                    Thread.sleep(10_000);
+                }
             }
             // Offline: the engine's ceiling, one statement (SQLite: one transaction) over every row.
             Histogram offlineLatency = new Histogram(60_000_000L, 3);
@@ -107,8 +114,8 @@ public final class MigrationBench {
             try (Writer w = writer ? new Writer(url, "jobs", writerRate, onlineLatency) : null) {
                 online = online(engine, name, url);
             }
-            System.out.printf(Locale.ROOT, "%-10s %9d %14.0f %14.0f %7.2f %28s %28s%n", engine, rows, offline, online, online / offline,
-                    writer ? latency(offlineLatency) : "-", writer ? latency(onlineLatency) : "-");
+            System.out.printf(Locale.ROOT, "%-10s %9d %14.0f %14.0f %7.2f %22s %22s %22s%n", engine, rows, offline, online, online / offline,
+                    writer ? latency(idleLatency) : "-", writer ? latency(offlineLatency) : "-", writer ? latency(onlineLatency) : "-");
         } finally {
             if (engine.equals("postgresql")) {
                 adminExecute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");

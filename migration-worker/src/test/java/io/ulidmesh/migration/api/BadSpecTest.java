@@ -81,6 +81,15 @@ class BadSpecTest extends GrpcTestBase {
     }
 
     @Test
+    void targetsFromConfigurationAreRegisteredAtStart() {
+        assertThat(stub.listTargets(ListTargetsRequest.getDefaultInstance()).getTargetsList())
+                .anySatisfy(t -> {
+                    assertThat(t.getName()).isEqualTo("configured");
+                    assertThat(t.getDialect()).isEqualTo(io.ulidmesh.proto.migration.v1.Dialect.SQLITE);
+                });
+    }
+
+    @Test
     void passwordsAreNeverReturnedAndStoredOnlyEncrypted() throws Exception {
         String password = "pa55-w0rd-that-must-not-leak";
         Target target = stub.registerTarget(RegisterTargetRequest.newBuilder().setName("secretive")
