@@ -251,7 +251,7 @@ public class RolloutEngine {
                 continue;
             }
             evaluated++;
-            if (evaluate(r, plan, signal.get(), value, receivedNanos)) {
+            if (evaluate(r, plan, signal.get(), value, null, receivedNanos)) {
                 triggered.add(id);
             }
         }
@@ -505,7 +505,7 @@ public class RolloutEngine {
             if (value.isPresent()) {
                 metrics.signal(s.name(), value.getAsDouble());
                 withoutData.computeIfAbsent(r.id(), k -> ConcurrentHashMap.newKeySet()).remove(s.name());
-                if (evaluate(r, plan, s, value.getAsDouble(), at)) {
+                if (evaluate(r, plan, s, value.getAsDouble(), null, at)) {
                     return true;
                 }
             } else {
@@ -514,7 +514,7 @@ public class RolloutEngine {
                             + gap + "); policy " + s.onNoData().name().toLowerCase(java.util.Locale.ROOT), SELF);
                     LOG.warnf("rollout %s signal %s has no data: %s", r.id(), s.name(), gap);
                 }
-                if (s.onNoData() == NoDataPolicy.BREACH && evaluateNoData(r, plan, s, gap, at)) {
+                if (s.onNoData() == NoDataPolicy.BREACH && evaluate(r, plan, s, null, gap, at)) {
                     return true;
                 }
             }
@@ -531,7 +531,11 @@ public class RolloutEngine {
         return OptionalDouble.of(status == HealthCheckResponse.ServingStatus.SERVING ? 1 : 0);
     }
 
-    private boolean evaluate(RolloutRecord r, Plan plan, SignalSpec s, double value, long detectedNanos) {
+    /**
+     * Feeds one value of {@code s} to its rules; {@code value} null means no data ({@code gap} says
+     * why), which counts only under the breach policy. True when a rule fired and a rollback began.
+     */
+    private boolean evaluate(RolloutRecord r, Plan plan, SignalSpec s, Double value, String gap, long detectedNanos) {
         BreachTracker tracker = trackers.computeIfAbsent(r.id(), k -> new BreachTracker());
         for (int i = 0; i < plan.rules().size(); i++) {
             RuleSpec rule = plan.rules().get(i);
@@ -540,29 +544,12 @@ public class RolloutEngine {
             }
             BreachTracker.Verdict v = tracker.observe(i, rule, value, s.onNoData());
             if (v.breached()) {
-                String what = "signal " + s.name() + " = " + Numbers.text(value) + " breaches rule '" + rule.describe() + "' ("
-                        + v.inARow() + " in a row)";
+                String what = value == null
+                        ? "signal " + s.name() + " has no data (" + gap + "), counted as a breach of rule '" + rule.describe() + "'"
+                        : "signal " + s.name() + " = " + Numbers.text(value) + " breaches rule '" + rule.describe() + "'";
+                what += " (" + v.inARow() + " in a row)";
                 store.event(r.id(), EventType.SIGNAL_BREACHED, phaseName(r), what, SELF);
                 if (v.fires()) {
-                    detectedAtNanos.put(r.id(), detectedNanos);
-                    beginRollback(store.get(r.id()), RollbackKind.PHASE, what, SELF, "signal");
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private boolean evaluateNoData(RolloutRecord r, Plan plan, SignalSpec s, String gap, long detectedNanos) {
-        BreachTracker tracker = trackers.computeIfAbsent(r.id(), k -> new BreachTracker());
-        for (int i = 0; i < plan.rules().size(); i++) {
-            RuleSpec rule = plan.rules().get(i);
-            if (rule.signal().equals(s.name())) {
-                BreachTracker.Verdict v = tracker.observe(i, rule, null, NoDataPolicy.BREACH);
-                if (v.fires()) {
-                    String what = "signal " + s.name() + " has no data (" + gap + "), counted as a breach of rule '"
-                            + rule.describe() + "'";
-                    store.event(r.id(), EventType.SIGNAL_BREACHED, phaseName(r), what, SELF);
                     detectedAtNanos.put(r.id(), detectedNanos);
                     beginRollback(store.get(r.id()), RollbackKind.PHASE, what, SELF, "signal");
                     return true;
