@@ -203,6 +203,8 @@ public final class MigrationBench {
 
     /** Inserts rows the way old application code does (no ULID) at a fixed rate, timing each insert. */
     private static final class Writer implements AutoCloseable {
+        /** Ids of inserted rows, far above the seeded ones and never reused across writers. */
+        private static final java.util.concurrent.atomic.AtomicLong NEXT_ID = new java.util.concurrent.atomic.AtomicLong(100_000_000L);
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread;
 
@@ -212,18 +214,17 @@ public final class MigrationBench {
                 try (Connection c = connect(url);
                      PreparedStatement insert = c.prepareStatement("INSERT INTO " + table + " (id, legacy_id, created_at, payload)"
                              + " VALUES (?, ?, CURRENT_TIMESTAMP, 'new')")) {
-                    long next = 100_000_000L;
                     long due = System.nanoTime();
                     while (running.get()) {
                         long now = System.nanoTime();
                         if (now < due) {
                             TimeUnit.NANOSECONDS.sleep(due - now);
                         }
+                        long next = NEXT_ID.getAndIncrement();
                         insert.setLong(1, next);
                         insert.setString(2, "job-" + next);
                         insert.executeUpdate();
                         latency.recordValueWithExpectedInterval((System.nanoTime() - due) / 1000, intervalNanos / 1000);
-                        next++;
                         due += intervalNanos;
                     }
                 } catch (Exception e) {
