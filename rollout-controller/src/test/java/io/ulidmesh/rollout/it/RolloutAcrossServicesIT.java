@@ -43,6 +43,7 @@ class RolloutAcrossServicesIT {
     static ManagedChannel flagChannel;
     static FlagServiceGrpc.FlagServiceBlockingStub flags;
     static PrometheusProcess prometheus;
+    static Controller shared;
 
     @BeforeAll
     static void startPeers() throws Exception {
@@ -52,6 +53,8 @@ class RolloutAcrossServicesIT {
         flags = FlagServiceGrpc.newBlockingStub(TestChannels.as(flagChannel, "it-operator"));
         prometheus = PrometheusProcess.scraping("flag-service", flagService.address());
         CLEANUP.add(prometheus);
+        // One controller serves the tests that neither kill it nor run a second replica; their flags and signals are distinct.
+        shared = Controller.start(database("shared"));
     }
 
     @AfterAll
@@ -152,7 +155,7 @@ class RolloutAcrossServicesIT {
 
     @Test
     void phasesAdvanceAndAPushedBreachRestoresTheFlagsExactly() {
-        Controller c = Controller.start(database("push"));
+        Controller c = shared;
         set("push_coordinator", 0);
         Flag untouched = set("push_other", 2_500);
         String plan = """
@@ -201,7 +204,7 @@ class RolloutAcrossServicesIT {
 
     @Test
     void manualRollbackRecordsTheOperatorAndReason() {
-        Controller c = Controller.start(database("manual"));
+        Controller c = shared;
         set("manual_flag", 0);
         Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
                 name: manual-it
@@ -220,7 +223,7 @@ class RolloutAcrossServicesIT {
 
     @Test
     void aPrometheusSignalDrivesARollback() {
-        Controller c = Controller.start(database("prom"));
+        Controller c = shared;
         set("prom_tripwire", 0);
         // Prometheus scrapes the flag service; the rule trips once it sees the tripwire flag on.
         Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
@@ -246,7 +249,7 @@ class RolloutAcrossServicesIT {
 
     @Test
     void aSignalWithoutDataIsABreachWhenThePolicySaysSo() {
-        Controller c = Controller.start(database("nodata"));
+        Controller c = shared;
         Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
                 name: nodata-it
                 interval: 300ms
@@ -318,7 +321,7 @@ class RolloutAcrossServicesIT {
 
     @Test
     void badPlansAreRefusedWithTheirLines() {
-        Controller c = Controller.start(database("bad"));
+        Controller c = shared;
         assertThatThrownBy(() -> c.client().createRollout(CreateRolloutRequest.newBuilder().setPlanYaml("""
                 name: bad
                 rollback:
