@@ -41,6 +41,10 @@ public class TargetConnector {
     public Target register(String name, String jdbcUrl, String username, String password, String actor) {
         TargetName.check(name);
         Engine.ofUrl(jdbcUrl);
+        if (jdbcUrl.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+            // URLs are returned and logged; a password inside one would leak.
+            throw DomainException.invalid("jdbc_url of target '" + name + "' carries a password parameter; give it in the password field");
+        }
         String user = username == null ? "" : username;
         String secret = password == null ? "" : password;
         Target target = new Target(name, jdbcUrl, user, !secret.isEmpty());

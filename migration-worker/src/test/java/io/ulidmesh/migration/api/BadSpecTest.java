@@ -76,6 +76,8 @@ class BadSpecTest extends GrpcTestBase {
         assertThat(code(() -> stub.expand(step("not-a-ulid")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(code(() -> stub.registerTarget(RegisterTargetRequest.newBuilder().setName("x")
                 .setJdbcUrl("jdbc:mysql://localhost/x").build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(code(() -> stub.registerTarget(RegisterTargetRequest.newBuilder().setName("leaky")
+                .setJdbcUrl("jdbc:postgresql://127.0.0.1/x?user=a&password=secret").build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(code(() -> stub.registerTarget(RegisterTargetRequest.newBuilder().setName("Bad Name")
                 .setJdbcUrl("jdbc:sqlite:/tmp/x.db").build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
