@@ -283,4 +283,16 @@ class RolloutServiceTest {
         assertThat(report.getChecks(0).getDetail()).contains("127.0.0.1:9").contains("UNAVAILABLE");
         assertThat(report.getChecks(5).getDetail()).contains("Prometheus at http://127.0.0.1:9 did not answer");
     }
+
+    @Test
+    void exposesPhaseRollbackDetectionAndSignalMetrics() {
+        Rollout r = create("metered", "  - { name: only, bake: 1h }\n", true);
+        await(r.getId(), x -> x.getPhases(0).getState() == PhaseState.PHASE_BAKING);
+        client.reportSignal(ReportSignalRequest.newBuilder().setName("metered_errors").setValue(12).build());
+        String metrics = io.restassured.RestAssured.given().port(TestChannels.quarkusTestPort()).get("/q/metrics").then()
+                .statusCode(200).extract().asString();
+        assertThat(metrics).contains("ulidmesh_rollout_phase{id=\"" + r.getId() + "\",rollout=\"metered\"} -1.0",
+                "ulidmesh_rollout_rollbacks_total{reason=\"signal\"}", "ulidmesh_rollout_detection_duration_seconds_count",
+                "ulidmesh_rollout_detection_duration_seconds_bucket", "ulidmesh_rollout_signal{signal=\"metered_errors\"} 12.0");
+    }
 }

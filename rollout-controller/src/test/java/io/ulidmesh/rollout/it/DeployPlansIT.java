@@ -266,4 +266,71 @@ class DeployPlansIT {
             assertThat(basisPoints(flag)).as(flag).isEqualTo(10_000);
         }
     }
+
+    @Test
+    void aControllerKilledWhileAPhaseBackfillsResumesWithoutCreatingOrRunningTheMigrationTwice() throws Exception {
+        String killjobs = "jdbc:sqlite:" + dir.resolve("killjobs.db");
+        try (Connection c = DriverManager.getConnection(killjobs); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE jobs (id INTEGER PRIMARY KEY, test_file TEXT NOT NULL)");
+            st.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500) "
+                    + "INSERT INTO jobs SELECT i, 'file-' || i FROM n");
+        }
+        migrations.registerTarget(RegisterTargetRequest.newBuilder().setName("killjobs").setJdbcUrl(killjobs).build());
+        String db = database("kill_controller");
+        int port = ServiceProcess.freePort();
+        Map<String, String> config = Map.of("ulidmesh.rollout.flag-service", flagService.address(),
+                "ulidmesh.rollout.migration-worker", worker.address(), "ulidmesh.rollout.prometheus-url", prometheus.url());
+        ServiceProcess first = ServiceProcess.start("rollout-controller", db, port, config);
+        ManagedChannel ch = TestChannels.to(port);
+        var client = RolloutServiceGrpc.newBlockingStub(TestChannels.as(ch, "release-manager"));
+        Rollout r = client.createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
+                name: kill-backfill
+                phases:
+                  - name: migrate
+                    flags: { killjobs_ulid: on }
+                    migrations:
+                      - { target: killjobs, table: jobs, key: id, ulid_column: job_ulid, batch_size: 50, max_rows_per_second: 400 }
+                """).build());
+        String migrationId = "";
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Rollout now = client.getRollout(GetRolloutRequest.newBuilder().setId(r.getId()).build());
+            migrationId = now.getPhases(0).getMigrations(0).getMigrationId();
+            if (!migrationId.isEmpty() && migrations.getMigration(GetMigrationRequest.newBuilder().setId(migrationId).build())
+                    .getState() == MigrationState.BACKFILLING) {
+                assertThat(now.getPhases(0).getState()).isEqualTo(PhaseState.PHASE_APPLYING);
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(migrationId).isNotEmpty();
+        long flagVersion = flags.getFlag(GetFlagRequest.newBuilder().setName("killjobs_ulid").build()).getVersion();
+        first.killHard();
+        ch.shutdownNow();
+
+        try (ServiceProcess second = ServiceProcess.start("rollout-controller", db, port, config)) {
+            ManagedChannel ch2 = TestChannels.to(port);
+            CHANNELS.add(ch2);
+            var client2 = RolloutServiceGrpc.newBlockingStub(ch2);
+            Rollout done = null;
+            while (System.nanoTime() < deadline + 60_000_000_000L) {
+                done = client2.getRollout(GetRolloutRequest.newBuilder().setId(r.getId()).build());
+                if (done.getState() != RolloutState.RUNNING) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(done.getState()).as(done.getLastReason()).isEqualTo(RolloutState.COMPLETED);
+            assertThat(done.getPhases(0).getMigrations(0).getMigrationId()).isEqualTo(migrationId);
+            var onTarget = migrations.listMigrations(io.ulidmesh.proto.migration.v1.ListMigrationsRequest.newBuilder()
+                    .setTarget("killjobs").build()).getMigrationsList();
+            assertThat(onTarget).hasSize(1);
+            assertThat(onTarget.get(0).getState()).isEqualTo(MigrationState.VALIDATED);
+            assertThat(onTarget.get(0).getRowsBackfilled()).isEqualTo(1500);
+            assertThat(flags.getFlag(GetFlagRequest.newBuilder().setName("killjobs_ulid").build()).getVersion()).isEqualTo(flagVersion);
+        } finally {
+            TestPostgres.dropDatabase(db);
+            DATABASES.remove(db);
+        }
+    }
 }
