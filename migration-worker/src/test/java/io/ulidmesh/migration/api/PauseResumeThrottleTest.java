@@ -95,4 +95,41 @@ class PauseResumeThrottleTest extends GrpcTestBase {
             assertThat(db.columns("jobs")).containsExactly("id", "legacy_id", "created_at", "payload");
         }
     }
+
+    @Test
+    void rollbackDuringTheBackfillStopsItAndDropsTheColumn() throws Exception {
+        try (TargetDb db = TargetDb.create(Engine.SQLITE).seed(20_000)) {
+            Grpc.register(stub, "abandoned", db);
+            String id = Grpc.create(stub, Grpc.jobsSpec("abandoned").setBatchSize(500).setMaxRowsPerSecond(4000)).getId();
+            stub.expand(step(id));
+            stub.backfill(step(id));
+            while (db.queryLong("SELECT count(job_ulid) FROM jobs") < 1000) {
+                Thread.sleep(20);
+            }
+            Migration rolledBack = stub.rollback(step(id));
+            assertThat(rolledBack.getState()).as(rolledBack.getLastError()).isEqualTo(MigrationState.ROLLED_BACK);
+            assertThat(db.columns("jobs")).containsExactly("id", "legacy_id", "created_at", "payload");
+            assertThat(db.queryLong("SELECT count(*) FROM jobs WHERE legacy_id = 'job-' || id")).isEqualTo(20_000);
+            Thread.sleep(300);
+            assertThat(stub.getMigration(io.ulidmesh.proto.migration.v1.GetMigrationRequest.newBuilder().setId(id).build()).getState())
+                    .as("the stopped backfill does not come back").isEqualTo(MigrationState.ROLLED_BACK);
+            assertThat(stub.plan(PlanRequest.newBuilder().setId(id).build()).getStepsList()).isEmpty();
+        }
+    }
+
+    @Test
+    void listMigrationsPagesNewestFirst() throws Exception {
+        try (TargetDb db = TargetDb.create(Engine.SQLITE).seed(10)) {
+            Grpc.register(stub, "paged", db);
+            String first = Grpc.create(stub, Grpc.jobsSpec("paged").setUlidColumn("u1")).getId();
+            String second = Grpc.create(stub, Grpc.jobsSpec("paged").setUlidColumn("u2")).getId();
+            String third = Grpc.create(stub, Grpc.jobsSpec("paged").setUlidColumn("u3")).getId();
+            ListMigrationsResponse page1 = stub.listMigrations(ListMigrationsRequest.newBuilder().setTarget("paged").setPageSize(2).build());
+            assertThat(page1.getMigrationsList()).extracting(Migration::getId).containsExactly(third, second);
+            ListMigrationsResponse page2 = stub.listMigrations(ListMigrationsRequest.newBuilder().setTarget("paged").setPageSize(2)
+                    .setPageToken(page1.getNextPageToken()).build());
+            assertThat(page2.getMigrationsList()).extracting(Migration::getId).containsExactly(first);
+            assertThat(page2.getNextPageToken()).isEmpty();
+        }
+    }
 }
