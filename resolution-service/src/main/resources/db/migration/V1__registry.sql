@@ -6,7 +6,8 @@ CREATE TABLE reference (
     reference_type text        NOT NULL,
     reference      text        NOT NULL,
     metadata       jsonb       NOT NULL DEFAULT '{}'::jsonb,
-    registered_at  timestamptz NOT NULL DEFAULT now()
+    registered_at  timestamptz NOT NULL DEFAULT now(),
+    registered_by  text        NOT NULL
 );
 
 -- Export filtered by system walks this index in ULID order; GetStats groups by system.

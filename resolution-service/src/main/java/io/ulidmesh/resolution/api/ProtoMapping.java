@@ -26,9 +26,9 @@ final class ProtoMapping {
     private ProtoMapping() {
     }
 
-    static RegisterCommand command(RegisterRequest r) {
+    static RegisterCommand command(RegisterRequest r, String actor) {
         return new RegisterCommand(r.getUlid(), r.getSystem(), r.getReferenceType(), r.getReference(),
-                r.getMetadataMap(), r.getRelatedUlidsList());
+                r.getMetadataMap(), r.getRelatedUlidsList(), actor);
     }
 
     static Reference reference(io.ulidmesh.resolution.domain.Reference r) {
@@ -40,6 +40,7 @@ final class ProtoMapping {
                 .putAllMetadata(r.metadata())
                 .setUlidTime(timestamp(r.ulid().getInstant()))
                 .setRegisteredAt(timestamp(r.registeredAt()))
+                .setRegisteredBy(r.registeredBy())
                 .build();
     }
 

@@ -7,6 +7,7 @@ import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.ulidmesh.common.actor.Actor;
 import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.common.ulid.Ulids;
 import io.ulidmesh.proto.resolution.v1.BatchResolveRequest;
@@ -29,6 +30,7 @@ import io.ulidmesh.proto.resolution.v1.TraceRequest;
 import io.ulidmesh.proto.resolution.v1.TraceResponse;
 import io.ulidmesh.resolution.config.RegistryMetrics;
 import io.ulidmesh.resolution.domain.Limits;
+import io.ulidmesh.resolution.domain.RegisterCommand;
 import io.ulidmesh.resolution.domain.Registry;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -72,13 +74,15 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
 
     @Override
     public Uni<Reference> register(RegisterRequest request) {
-        return blocking(() -> ProtoMapping.reference(registry.register(ProtoMapping.command(request))));
+        RegisterCommand command = ProtoMapping.command(request, Actor.current());
+        return blocking(() -> ProtoMapping.reference(registry.register(command)));
     }
 
     @Override
     public Uni<RegisterStreamResponse> registerStream(Multi<RegisterRequest> requests) {
         AtomicLong index = new AtomicLong();
-        return requests.map(ProtoMapping::command)
+        String actor = Actor.current();
+        return requests.map(request -> ProtoMapping.command(request, actor))
                 .group().intoLists().of(CHUNK)
                 // Two chunks in flight: one is written while the next is received. Racing chunks with
                 // the same ULID are safe: ON CONFLICT waits for the other insert, then compares.

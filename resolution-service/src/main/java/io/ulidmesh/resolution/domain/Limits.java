@@ -53,7 +53,7 @@ public final class Limits {
             }
             related.add(r);
         }
-        return new Registration(ulid, system, type, reference, metadata, List.copyOf(related));
+        return new Registration(ulid, system, type, reference, metadata, List.copyOf(related), command.actor());
     }
 
     /** A system or relation name: {@code [a-z][a-z0-9_-]{0,62}}. */

@@ -4,9 +4,12 @@ import com.github.f4b6a3.ulid.Ulid;
 import java.time.Instant;
 import java.util.Map;
 
-/** A registered ULID and the thing in one system it identifies. Never changes once registered. */
+/**
+ * A registered ULID and the thing in one system it identifies, and who registered it. Never changes
+ * once registered.
+ */
 public record Reference(Ulid ulid, String system, String referenceType, String reference,
-                        Map<String, String> metadata, Instant registeredAt) {
+                        Map<String, String> metadata, Instant registeredAt, String registeredBy) {
 
     public Reference {
         metadata = Map.copyOf(metadata);

@@ -29,7 +29,7 @@ import javax.sql.DataSource;
  * chunk of a thousand registrations is one round trip.
  */
 public final class JdbcReferenceStore implements ReferenceStore {
-    private static final String COLUMNS = "ulid, system, reference_type, reference, metadata::text, registered_at";
+    private static final String COLUMNS = "ulid, system, reference_type, reference, metadata::text, registered_at, registered_by";
 
     private final DataSource dataSource;
 
@@ -45,18 +45,21 @@ public final class JdbcReferenceStore implements ReferenceStore {
         String[] types = new String[n];
         String[] references = new String[n];
         String[] metadata = new String[n];
+        String[] actors = new String[n];
         for (int i = 0; i < n; i++) {
             Registration r = registrations.get(i);
             ulids[i] = r.ulid().toUuid();
             systems[i] = r.system();
             types[i] = r.referenceType();
             references[i] = r.reference();
+            actors[i] = r.actor();
             metadata[i] = r.metadata().isEmpty() ? "{}" : new JsonObject(new HashMap<>(r.metadata())).encode();
         }
         return run(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO reference (ulid, system, reference_type, reference, metadata)
-                    SELECT u, s, t, r, m::jsonb FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[]) AS x(u, s, t, r, m)
+                    INSERT INTO reference (ulid, system, reference_type, reference, metadata, registered_by)
+                    SELECT u, s, t, r, m::jsonb, a
+                    FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS x(u, s, t, r, m, a)
                     ON CONFLICT (ulid) DO NOTHING
                     RETURNING ulid, registered_at""")) {
                 ps.setArray(1, c.createArrayOf("uuid", ulids));
@@ -64,6 +67,7 @@ public final class JdbcReferenceStore implements ReferenceStore {
                 ps.setArray(3, c.createArrayOf("text", types));
                 ps.setArray(4, c.createArrayOf("text", references));
                 ps.setArray(5, c.createArrayOf("text", metadata));
+                ps.setArray(6, c.createArrayOf("text", actors));
                 Map<Ulid, Instant> inserted = new HashMap<>(n * 2);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -204,7 +208,7 @@ public final class JdbcReferenceStore implements ReferenceStore {
                     new JsonObject(json).forEach(e -> metadata.put(e.getKey(), String.valueOf(e.getValue())));
                 }
                 out.add(new Reference(Ulid.from(rs.getObject(1, UUID.class)), rs.getString(2), rs.getString(3),
-                        rs.getString(4), metadata, rs.getTimestamp(6).toInstant()));
+                        rs.getString(4), metadata, rs.getTimestamp(6).toInstant(), rs.getString(7)));
             }
         }
         return out;

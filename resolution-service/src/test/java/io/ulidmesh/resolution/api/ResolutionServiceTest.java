@@ -17,7 +17,9 @@ import io.ulidmesh.proto.resolution.v1.Reference;
 import io.ulidmesh.proto.resolution.v1.RegisterRequest;
 import io.ulidmesh.proto.resolution.v1.ResolveRequest;
 import io.ulidmesh.proto.resolution.v1.TraceRequest;
+import io.ulidmesh.proto.resolution.v1.ResolutionServiceGrpc;
 import io.ulidmesh.proto.resolution.v1.TraceResponse;
+import io.ulidmesh.testsupport.TestChannels;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,6 +32,26 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class ResolutionServiceTest extends ResolutionTestBase {
+
+    @Test
+    void everyRegistrationRecordsItsActor() {
+        String system = uniqueSystem("actor");
+        String[] ulids = generate(3).toArray(String[]::new);
+        Reference byAlice = ResolutionServiceGrpc.newBlockingStub(TestChannels.as(channel, "alice"))
+                .register(item(ulids[0], system, "a"));
+        assertThat(byAlice.getRegisteredBy()).isEqualTo("alice");
+        assertThat(register(ulids[1], system, "b").getRegisteredBy()).isEqualTo("anonymous");
+        registerStream(ResolutionServiceGrpc.newStub(TestChannels.as(channel, "bulk-loader")),
+                List.of(item(ulids[2], system, "c")));
+
+        assertThat(resolve(ulids[0]).getRegisteredBy()).isEqualTo("alice");
+        assertThat(resolve(ulids[1]).getRegisteredBy()).isEqualTo("anonymous");
+        assertThat(resolve(ulids[2]).getRegisteredBy()).isEqualTo("bulk-loader");
+    }
+
+    private Reference resolve(String ulid) {
+        return stub.resolve(ResolveRequest.newBuilder().setUlid(ulid).build());
+    }
 
     @Test
     void generateReturnsStrictlyIncreasingUlidsWithinAndAcrossCallsFromManyThreads() throws Exception {
