@@ -205,7 +205,7 @@ public final class ResolutionBench {
         for (List<RegisterRequest> items : perStream) {
             for (RegisterRequest r : items) {
                 copy.append(Ulid.from(r.getUlid()).toUuid()).append('\t').append(r.getSystem()).append('\t')
-                        .append(r.getReferenceType()).append('\t').append(r.getReference()).append("\t{}\n");
+                        .append(r.getReferenceType()).append('\t').append(r.getReference()).append("\t{}\tanonymous\n");
             }
         }
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
@@ -215,7 +215,7 @@ public final class ResolutionBench {
             }
             long copyStart = System.nanoTime();
             long rows = c.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                    "COPY bench_copy (ulid, system, reference_type, reference, metadata) FROM STDIN",
+                    "COPY bench_copy (ulid, system, reference_type, reference, metadata, registered_by) FROM STDIN",
                     new StringReader(copy.toString()));
             double copySeconds = (System.nanoTime() - copyStart) / 1e9;
             System.out.printf("%-34s %,d rows in %.2f s = %,.0f rows/s; RegisterStream/COPY = %.2f%n",
@@ -238,8 +238,8 @@ public final class ResolutionBench {
                 rs.next();
                 long missing = 1_000_000 - rs.getLong(1);
                 if (missing > 0) {
-                    st.execute("INSERT INTO reference (ulid, system, reference_type, reference)"
-                            + " SELECT gen_random_uuid(), 'bench-filler', 'row', 'r' || g FROM generate_series(1, "
+                    st.execute("INSERT INTO reference (ulid, system, reference_type, reference, registered_by)"
+                            + " SELECT gen_random_uuid(), 'bench-filler', 'row', 'r' || g, 'bench' FROM generate_series(1, "
                             + missing + ") g");
                     st.execute("ANALYZE reference");
                 }
