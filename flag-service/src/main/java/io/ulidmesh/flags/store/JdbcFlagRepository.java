@@ -1,6 +1,7 @@
 package io.ulidmesh.flags.store;
 
 import io.ulidmesh.common.error.DomainException;
+import io.ulidmesh.common.jdbc.Jdbc;
 import io.ulidmesh.flags.domain.ChangeType;
 import io.ulidmesh.flags.domain.FlagChange;
 import io.ulidmesh.flags.domain.FlagRepository;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
@@ -43,7 +43,7 @@ public class JdbcFlagRepository implements FlagRepository {
 
     @Override
     public Written set(SetFlagCommand command, String actor) {
-        return inTransaction(c -> {
+        return Jdbc.inTransaction(dataSource, c -> {
             lockWrites(c);
             Current current = current(c, command.name());
             FlagState before = current == null ? null : current.flag();
@@ -86,7 +86,7 @@ public class JdbcFlagRepository implements FlagRepository {
 
     @Override
     public FlagChange delete(String name, long expectedVersion, String reason, String actor) {
-        return inTransaction(c -> {
+        return Jdbc.inTransaction(dataSource, c -> {
             lockWrites(c);
             Current current = current(c, name);
             if (current == null) {
@@ -109,12 +109,12 @@ public class JdbcFlagRepository implements FlagRepository {
 
     @Override
     public Optional<FlagState> find(String name) {
-        return inTransaction(c -> Optional.ofNullable(current(c, name)).map(Current::flag));
+        return Jdbc.inTransaction(dataSource, c -> Optional.ofNullable(current(c, name)).map(Current::flag));
     }
 
     @Override
     public List<FlagState> list(String afterName, int limit) {
-        return inTransaction(c -> {
+        return Jdbc.inTransaction(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + FLAG_COLUMNS + "reason, revision FROM flag "
                     + "WHERE name > ? ORDER BY name LIMIT ?")) {
                 ps.setString(1, afterName);
@@ -132,7 +132,7 @@ public class JdbcFlagRepository implements FlagRepository {
 
     @Override
     public List<FlagChange> history(String name, long beforeRevision, int limit) {
-        return inTransaction(c -> {
+        return Jdbc.inTransaction(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + CHANGE_COLUMNS + ", "
                     + "p.name, p.description, p.basis_points, p.cohort, p.version, p.updated_at, p.updated_by, p.flag_reason "
                     + "FROM flag_change c LEFT JOIN flag_change p ON p.revision = c.previous_revision "
@@ -154,7 +154,7 @@ public class JdbcFlagRepository implements FlagRepository {
 
     @Override
     public List<FlagChange> changesAfter(long afterRevision, int limit) {
-        return inTransaction(c -> {
+        return Jdbc.inTransaction(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + CHANGE_COLUMNS + " FROM flag_change c "
                     + "WHERE c.revision > ? ORDER BY c.revision LIMIT ?")) {
                 ps.setLong(1, afterRevision);
@@ -172,7 +172,7 @@ public class JdbcFlagRepository implements FlagRepository {
 
     @Override
     public Snapshot snapshot() {
-        return inTransaction(c -> {
+        return Jdbc.inTransaction(dataSource, c -> {
             // One statement: the flags and the head are read from the same database snapshot.
             try (PreparedStatement ps = c.prepareStatement("SELECT " + CHANGE_COLUMNS
                     + ", (SELECT coalesce(max(revision), 0) FROM flag_change) FROM flag f "
@@ -192,7 +192,7 @@ public class JdbcFlagRepository implements FlagRepository {
 
     @Override
     public long head() {
-        return inTransaction(JdbcFlagRepository::head);
+        return Jdbc.inTransaction(dataSource, JdbcFlagRepository::head);
     }
 
     private static long head(Connection c) throws SQLException {
@@ -292,25 +292,5 @@ public class JdbcFlagRepository implements FlagRepository {
 
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T inTransaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("flag store: " + Objects.requireNonNullElse(e.getMessage(), "SQL error"), e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.ulidmesh.resolution.store;
 
 import com.github.f4b6a3.ulid.Ulid;
+import io.ulidmesh.common.jdbc.Jdbc;
 import io.ulidmesh.resolution.domain.Edge;
 import io.ulidmesh.resolution.domain.Reference;
 import io.ulidmesh.resolution.domain.ReferenceStore;
@@ -55,7 +56,7 @@ public final class JdbcReferenceStore implements ReferenceStore {
             actors[i] = r.actor();
             metadata[i] = r.metadata().isEmpty() ? "{}" : new JsonObject(new HashMap<>(r.metadata())).encode();
         }
-        return run(c -> {
+        return Jdbc.withConnection(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO reference (ulid, system, reference_type, reference, metadata, registered_by)
                     SELECT u, s, t, r, m::jsonb, a
@@ -81,7 +82,7 @@ public final class JdbcReferenceStore implements ReferenceStore {
 
     @Override
     public List<Reference> find(Collection<Ulid> ulids) {
-        return run(c -> {
+        return Jdbc.withConnection(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT " + COLUMNS + " FROM reference WHERE ulid = ANY(?)")) {
                 ps.setArray(1, uuidArray(c, ulids));
@@ -92,7 +93,7 @@ public final class JdbcReferenceStore implements ReferenceStore {
 
     @Override
     public Set<Ulid> registered(Collection<Ulid> ulids) {
-        return run(c -> {
+        return Jdbc.withConnection(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT ulid FROM reference WHERE ulid = ANY(?)")) {
                 ps.setArray(1, uuidArray(c, ulids));
                 Set<Ulid> found = new HashSet<>();
@@ -118,7 +119,7 @@ public final class JdbcReferenceStore implements ReferenceStore {
             to[i] = e.to().toUuid();
             relation[i++] = e.relation();
         }
-        return run(c -> {
+        return Jdbc.withConnection(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO link (from_ulid, to_ulid, relation)
                     SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::text[])
@@ -134,7 +135,7 @@ public final class JdbcReferenceStore implements ReferenceStore {
 
     @Override
     public List<Edge> linksTouching(Collection<Ulid> ulids) {
-        return run(c -> {
+        return Jdbc.withConnection(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT from_ulid, to_ulid, relation FROM link WHERE from_ulid = ANY(?1)
                     UNION
@@ -149,7 +150,7 @@ public final class JdbcReferenceStore implements ReferenceStore {
 
     @Override
     public List<Reference> page(String system, Ulid after, int limit) {
-        return run(c -> {
+        return Jdbc.withConnection(dataSource, c -> {
             boolean bySystem = system != null && !system.isEmpty();
             String sql = "SELECT " + COLUMNS + " FROM reference WHERE ulid > ?"
                     + (bySystem ? " AND system = ?" : "") + " ORDER BY " + (bySystem ? "system, ulid" : "ulid")
@@ -168,7 +169,7 @@ public final class JdbcReferenceStore implements ReferenceStore {
 
     @Override
     public Stats stats() {
-        return run(c -> {
+        return Jdbc.withConnection(dataSource, c -> {
             Map<String, Long> bySystem = new LinkedHashMap<>();
             long references = 0;
             long links;
@@ -223,19 +224,5 @@ public final class JdbcReferenceStore implements ReferenceStore {
             }
         }
         return out;
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    /** One transaction (auto-commit: each method is a single statement or read-only). */
-    private <T> T run(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.ulidmesh.rollout.store;
 
 import io.ulidmesh.common.error.DomainException;
+import io.ulidmesh.common.jdbc.Jdbc;
 import io.ulidmesh.common.ulid.Ulids;
 import io.ulidmesh.rollout.domain.Change;
 import io.ulidmesh.rollout.domain.PhaseRecord;
@@ -33,29 +34,8 @@ public class RolloutStore {
         this.ds = ds;
     }
 
-    @FunctionalInterface
-    interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T tx(SqlWork<T> work) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw DomainException.unavailable("the rollout database failed: " + e.getMessage(), e);
-        }
-    }
-
     public void insert(RolloutRecord r, String actor) {
-        tx(c -> {
+        Jdbc.inTransaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO rollout (id, name, state, plan_yaml, current_phase, created_at, updated_at) VALUES (?,?,?,?,?,?,?)")) {
                 ps.setObject(1, uuid(r.id()));
@@ -84,7 +64,7 @@ public class RolloutStore {
     }
 
     public Optional<RolloutRecord> find(String id) {
-        return tx(c -> {
+        return Jdbc.inTransaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM rollout WHERE id = ?")) {
                 ps.setObject(1, uuid(id));
                 try (ResultSet rs = ps.executeQuery()) {
@@ -100,7 +80,7 @@ public class RolloutStore {
 
     /** Newest first; {@code beforeId} is the last id of the previous page, or null. */
     public List<RolloutRecord> list(int limit, String beforeId) {
-        return tx(c -> {
+        return Jdbc.inTransaction(ds, c -> {
             String sql = "SELECT * FROM rollout" + (beforeId == null ? "" : " WHERE id < ?") + " ORDER BY id DESC LIMIT ?";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
@@ -121,7 +101,7 @@ public class RolloutStore {
 
     /** Ids of rollouts in {@code states}, oldest first. */
     public List<String> idsIn(List<RolloutState> states) {
-        return tx(c -> {
+        return Jdbc.inTransaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM rollout WHERE state = ANY (?) ORDER BY id")) {
                 ps.setArray(1, c.createArrayOf("text", states.stream().map(Enum::name).toArray()));
                 List<String> ids = new ArrayList<>();
@@ -138,7 +118,7 @@ public class RolloutStore {
     /** Saves the rollout's own columns and the given phases, with one event, in one transaction. */
     public RolloutEventRecord save(RolloutRecord r, List<PhaseRecord> phases, EventType type, String phase, String message,
                                    String actor) {
-        return tx(c -> {
+        return Jdbc.inTransaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE rollout SET state = ?, current_phase = ?, last_reason = ?, "
                     + "rollback_kind = ?, updated_at = now() WHERE id = ?")) {
                 ps.setString(1, r.state().name());
@@ -156,11 +136,11 @@ public class RolloutStore {
     }
 
     public RolloutEventRecord event(String rolloutId, EventType type, String phase, String message, String actor) {
-        return tx(c -> appendEvent(c, rolloutId, type, phase, message, actor));
+        return Jdbc.inTransaction(ds, c -> appendEvent(c, rolloutId, type, phase, message, actor));
     }
 
     public List<RolloutEventRecord> events(String rolloutId, long afterSequence, int limit) {
-        return tx(c -> {
+        return Jdbc.inTransaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM rollout_event WHERE rollout_id = ? AND sequence > ? "
                     + "ORDER BY sequence LIMIT ?")) {
                 ps.setObject(1, uuid(rolloutId));
@@ -181,7 +161,7 @@ public class RolloutStore {
 
     /** The journal of one phase attempt, in the order its changes are applied. */
     public List<Change> changes(String rolloutId, int phaseIdx, int attempt) {
-        return tx(c -> {
+        return Jdbc.inTransaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM rollout_change WHERE rollout_id = ? AND phase_idx = ? "
                     + "AND attempt = ? ORDER BY pos")) {
                 ps.setObject(1, uuid(rolloutId));
@@ -204,7 +184,7 @@ public class RolloutStore {
 
     /** Records a phase attempt's journal and marks the phase APPLYING, in one transaction, before anything changes. */
     public RolloutEventRecord beginPhase(RolloutRecord r, PhaseRecord applying, List<Change> journal, String message) {
-        return tx(c -> {
+        return Jdbc.inTransaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollout_change (rollout_id, phase_idx, attempt, pos, kind, "
                     + "subject, prev_exists, prev_basis_points, prev_version, target_basis_points, migration_index) "
                     + "VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
@@ -234,7 +214,7 @@ public class RolloutStore {
     }
 
     public void updateChange(Change ch) {
-        tx(c -> {
+        Jdbc.inTransaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE rollout_change SET migration_id = ?, steps_done = ?, applied = ?, "
                     + "restored = ? WHERE rollout_id = ? AND phase_idx = ? AND attempt = ? AND pos = ?")) {
                 ps.setString(1, ch.migrationId());
