@@ -200,6 +200,7 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
                         : blocking(() -> registry.page(system, cursor.get(), CHUNK))))
                 .until(List::isEmpty)
                 .onItem().transformToIterable(page -> {
+                    metrics.exported(page.size());
                     cursor.set(page.get(page.size() - 1).ulid());
                     return page.stream().map(ProtoMapping::reference).toList();
                 });

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The service's Micrometer meters (names from ARCHITECTURE.md): registry size, collisions,
- * registration outcomes, resolve latency histogram and the cache hit ratio.
+ * registration outcomes, resolve latency histogram, the cache hit ratio and Export's reads.
  */
 public final class RegistryMetrics implements RegistryListener {
     private final AtomicLong references = new AtomicLong();
@@ -25,6 +25,7 @@ public final class RegistryMetrics implements RegistryListener {
     private final Counter misses;
     private final LongAdder hitCount = new LongAdder();
     private final LongAdder lookupCount = new LongAdder();
+    private final Counter exported;
     private final Timer resolveHit;
     private final Timer resolveMiss;
 
@@ -43,6 +44,8 @@ public final class RegistryMetrics implements RegistryListener {
         misses = Counter.builder("ulidmesh.resolve.cache").tag("result", "miss").register(meters);
         Gauge.builder("ulidmesh.resolve.cache.hit.ratio", this, RegistryMetrics::hitRatio)
                 .description("Share of ULID lookups answered from the cache since start").register(meters);
+        exported = Counter.builder("ulidmesh.export.references")
+                .description("References Export has read from the database for its callers").register(meters);
         resolveHit = resolveTimer(meters, "hit");
         resolveMiss = resolveTimer(meters, "miss");
     }
@@ -67,6 +70,11 @@ public final class RegistryMetrics implements RegistryListener {
     /** Records one Resolve's latency. */
     public void resolved(boolean fromCache, long nanos) {
         (fromCache ? resolveHit : resolveMiss).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Counts references Export read for a caller (one page at a time, as the caller takes them). */
+    public void exported(int references) {
+        add(exported, references);
     }
 
     @Override

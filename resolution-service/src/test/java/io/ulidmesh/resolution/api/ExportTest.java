@@ -2,14 +2,25 @@ package io.ulidmesh.resolution.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
 import io.grpc.Status.Code;
+import io.grpc.netty.NettyChannelBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.ulidmesh.proto.resolution.v1.ExportRequest;
 import io.ulidmesh.proto.resolution.v1.Reference;
 import io.ulidmesh.proto.resolution.v1.RegisterRequest;
+import io.ulidmesh.proto.resolution.v1.ResolutionServiceGrpc;
+import io.ulidmesh.testsupport.TestChannels;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -70,6 +81,82 @@ class ExportTest extends ResolutionTestBase {
         int at = all.indexOf(ulids.get(0));
         assertThat(all.subList(at, at + 4)).isEqualTo(ulids);
         assertThat(export(ExportRequest.newBuilder().setAfterUlid(before).build())).isEmpty();
+    }
+
+    /**
+     * Export reads a page only when the call can take more, so a client that stops reading holds the
+     * server to about one page, however large the registry: nothing piles up in its memory.
+     */
+    @Test
+    void aClientThatStopsReadingHoldsTheServerToAboutOnePage() throws Exception {
+        String system = uniqueSystem("slow-reader");
+        int total = 20_000;
+        List<String> ulids = new ArrayList<>();
+        while (ulids.size() < total) {
+            ulids.addAll(generate(10_000));
+        }
+        String padding = "x".repeat(200); // ~300-byte messages: the transport's buffers hold a few hundred
+        List<RegisterRequest> items = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            items.add(item(ulids.get(i), system, padding + i));
+        }
+        assertThat(registerStream(async, items).getRegistered()).isEqualTo(total);
+        double readBefore = value(scrape(), "ulidmesh_export_references_total");
+
+        // A client with a 64 KiB HTTP/2 window that takes one message and then nothing for a while.
+        ManagedChannel narrow = NettyChannelBuilder.forAddress("127.0.0.1", TestChannels.quarkusTestPort())
+                .usePlaintext().flowControlWindow(64 * 1024).build();
+        try {
+            List<Reference> received = Collections.synchronizedList(new ArrayList<>());
+            CompletableFuture<Reference> first = new CompletableFuture<>();
+            CompletableFuture<Status> closed = new CompletableFuture<>();
+            ClientCall<ExportRequest, Reference> call = narrow.newCall(ResolutionServiceGrpc.getExportMethod(), CallOptions.DEFAULT);
+            call.start(new ClientCall.Listener<>() {
+                @Override
+                public void onMessage(Reference message) {
+                    received.add(message);
+                    first.complete(message);
+                }
+
+                @Override
+                public void onClose(Status status, Metadata trailers) {
+                    closed.complete(status);
+                }
+            }, new Metadata());
+            call.sendMessage(ExportRequest.newBuilder().setSystem(system).build());
+            call.halfClose();
+            call.request(1);
+            assertThat(first.get(30, TimeUnit.SECONDS).getUlid()).isEqualTo(ulids.get(0));
+
+            double readWhileStalled = steady(() -> value(scrape(), "ulidmesh_export_references_total") - readBefore);
+            assertThat(readWhileStalled).as("references read while the client takes none")
+                    .isGreaterThanOrEqualTo(1).isLessThanOrEqualTo(3 * ResolutionGrpcService.CHUNK);
+
+            call.request(Integer.MAX_VALUE);
+            assertThat(closed.get(60, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+            List<String> exported = received.stream().map(Reference::getUlid).toList();
+            assertThat(exported.equals(ulids)).as("all %d exported in ULID order, each once", total).isTrue();
+            assertThat(value(scrape(), "ulidmesh_export_references_total") - readBefore)
+                    .as("each reference read once").isEqualTo(total);
+        } finally {
+            narrow.shutdownNow();
+        }
+    }
+
+    /** The value once it has stopped changing for a second (polled every 100 ms, for at most 20 s). */
+    private static double steady(java.util.function.DoubleSupplier value) throws InterruptedException {
+        double last = value.getAsDouble();
+        long stableSince = System.nanoTime();
+        long giveUp = stableSince + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() - stableSince < TimeUnit.SECONDS.toNanos(1) && System.nanoTime() < giveUp) {
+            Thread.sleep(100);
+            double now = value.getAsDouble();
+            if (now != last) {
+                last = now;
+                stableSince = System.nanoTime();
+            }
+        }
+        return last;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.ulidmesh.resolution.api;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -16,6 +17,8 @@ import io.ulidmesh.proto.resolution.v1.RegisterStreamResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,5 +91,24 @@ abstract class ResolutionTestBase {
         assertThat(e).as("expected %s", code).isNotNull();
         assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code);
         return e.getStatus().getDescription();
+    }
+
+    /** The service's Prometheus exposition. */
+    static String scrape() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    /** The value of the exposition line that starts with {@code series} (tags in Micrometer's order). */
+    static double value(String metrics, String series) {
+        String name = series.contains("{") ? series.substring(0, series.indexOf('{')) : series;
+        String tags = series.contains("{") ? series.substring(series.indexOf('{') + 1, series.length() - 1) : "";
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.Ee+-]+)$").matcher(metrics);
+        while (m.find()) {
+            if (m.group(1) == null ? tags.isEmpty() : m.group(1).contains(tags)) {
+                return Double.parseDouble(m.group(2));
+            }
+        }
+        throw new AssertionError(series + " not found in\n" + metrics.lines().filter(l -> l.contains("ulidmesh"))
+                .reduce("", (a, b) -> a + b + "\n"));
     }
 }
