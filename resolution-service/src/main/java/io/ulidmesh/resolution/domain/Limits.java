@@ -90,7 +90,7 @@ public final class Limits {
             throw DomainException.invalid(field + " '" + abbreviate(value) + "' is " + value.length()
                     + " characters long; at most " + maxChars + " are allowed");
         }
-        return value;
+        return withoutNul(field, value);
     }
 
     private static Map<String, String> metadata(Map<String, String> metadata) {
@@ -104,6 +104,8 @@ public final class Limits {
                 throw DomainException.invalid("metadata key '" + abbreviate(key) + "' is " + key.length()
                         + " characters long; keys have 1.." + MAX_METADATA_KEY_CHARS);
             }
+            withoutNul("metadata key '" + abbreviate(key) + "'", key);
+            withoutNul("metadata value of '" + abbreviate(key) + "'", e.getValue());
             int bytes = e.getValue().getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_METADATA_VALUE_BYTES) {
                 throw DomainException.invalid("metadata value of '" + key + "' is " + bytes + " bytes; at most "
@@ -111,6 +113,16 @@ public final class Limits {
             }
         }
         return metadata;
+    }
+
+    /** PostgreSQL text cannot hold U+0000; refusing it here names the field instead of failing the whole chunk. */
+    private static String withoutNul(String field, String value) {
+        int at = value.indexOf('\u0000');
+        if (at >= 0) {
+            throw DomainException.invalid(field + " has a NUL character (U+0000) at position " + at
+                    + ", which cannot be stored");
+        }
+        return value;
     }
 
     private static String abbreviate(String text) {

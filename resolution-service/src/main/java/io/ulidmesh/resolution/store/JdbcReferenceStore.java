@@ -8,6 +8,7 @@ import io.ulidmesh.resolution.domain.ReferenceStore;
 import io.ulidmesh.resolution.domain.Registration;
 import io.ulidmesh.resolution.domain.Stats;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,12 +25,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * The registry in PostgreSQL. Bulk statements take whole arrays ({@code unnest}/{@code = ANY}), so a
  * chunk of a thousand registrations is one round trip.
  */
 public final class JdbcReferenceStore implements ReferenceStore {
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final int COPY_AT_LEAST = 64;
     private static final String COLUMNS = "ulid, system, reference_type, reference, metadata::text, registered_at, registered_by";
 
     private final DataSource dataSource;
@@ -38,8 +43,81 @@ public final class JdbcReferenceStore implements ReferenceStore {
         this.dataSource = dataSource;
     }
 
+    /**
+     * Bulk registration is mostly of new ULIDs, so a chunk first goes in as one COPY (about 1.5x the
+     * rows/s of the INSERT below). A ULID already there aborts the COPY with a unique violation, and
+     * the chunk is then inserted with ON CONFLICT, which tells new rows from present ones. Small chunks
+     * skip the COPY: its three round trips cost more than the one INSERT.
+     */
     @Override
     public Map<Ulid, Instant> insertAbsent(List<Registration> registrations) {
+        Map<Ulid, Instant> copied = registrations.size() < COPY_AT_LEAST ? null : copyIfAllAbsent(registrations);
+        return copied != null ? copied : insertSkippingPresent(registrations);
+    }
+
+    /** Every registration with the one transaction's time, or null (nothing written) when a ULID was already present. */
+    private Map<Ulid, Instant> copyIfAllAbsent(List<Registration> registrations) {
+        byte[] rows = copyRows(registrations);
+        return Jdbc.inTransaction(dataSource, c -> {
+            Instant now;
+            try (PreparedStatement ps = c.prepareStatement("SELECT now()"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                now = rs.getTimestamp(1).toInstant(); // registered_at defaults to now(): the transaction's start
+            }
+            try {
+                CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                        "COPY reference (ulid, system, reference_type, reference, metadata, registered_by) FROM STDIN");
+                copy.writeToCopy(rows, 0, rows.length);
+                copy.endCopy();
+            } catch (SQLException e) {
+                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    c.rollback();
+                    return null;
+                }
+                throw e;
+            }
+            Map<Ulid, Instant> inserted = new HashMap<>(registrations.size() * 2);
+            for (Registration r : registrations) {
+                inserted.put(r.ulid(), now);
+            }
+            return inserted;
+        });
+    }
+
+    /** The rows in COPY's text format, UTF-8. */
+    private static byte[] copyRows(List<Registration> registrations) {
+        StringBuilder out = new StringBuilder(registrations.size() * 128);
+        for (Registration r : registrations) {
+            out.append(r.ulid().toUuid()).append('\t');
+            copyField(out, r.system()).append('\t');
+            copyField(out, r.referenceType()).append('\t');
+            copyField(out, r.reference()).append('\t');
+            copyField(out, metadataJson(r)).append('\t');
+            copyField(out, r.actor()).append('\n');
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Appends {@code value} escaped for COPY's text format (backslash, tab, newline, carriage return). */
+    private static StringBuilder copyField(StringBuilder out, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            switch (ch) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(ch);
+            }
+        }
+        return out;
+    }
+
+    private static String metadataJson(Registration r) {
+        return r.metadata().isEmpty() ? "{}" : new JsonObject(new HashMap<>(r.metadata())).encode();
+    }
+
+    private Map<Ulid, Instant> insertSkippingPresent(List<Registration> registrations) {
         int n = registrations.size();
         UUID[] ulids = new UUID[n];
         String[] systems = new String[n];
@@ -54,7 +132,7 @@ public final class JdbcReferenceStore implements ReferenceStore {
             types[i] = r.referenceType();
             references[i] = r.reference();
             actors[i] = r.actor();
-            metadata[i] = r.metadata().isEmpty() ? "{}" : new JsonObject(new HashMap<>(r.metadata())).encode();
+            metadata[i] = metadataJson(r);
         }
         return Jdbc.withConnection(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("""

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.ulidmesh.proto.resolution.v1.ExportRequest;
 import io.ulidmesh.proto.resolution.v1.GetStatsRequest;
+import io.ulidmesh.proto.resolution.v1.Reference;
 import io.ulidmesh.proto.resolution.v1.RegisterError;
 import io.ulidmesh.proto.resolution.v1.RegisterRequest;
 import io.ulidmesh.proto.resolution.v1.RegisterStreamResponse;
@@ -74,6 +75,60 @@ class RegisterStreamTest extends ResolutionTestBase {
         RegisterStreamResponse response = registerStream(async, items);
         assertThat(response.getRegistered()).isEqualTo(2498);
         assertThat(response.getErrorsList()).extracting(RegisterError::getIndex).containsExactly(999L, 1999L);
+    }
+
+    /**
+     * Chunks of new ULIDs are written with COPY, whose text format gives tab, newline, carriage return,
+     * backslash and \\N a meaning: every character must come back exactly as sent.
+     */
+    @Test
+    void bulkRegistrationKeepsEveryCharacterExactly() {
+        String system = uniqueSystem("copy-text");
+        String[] awkward = {"tab\there", "new\nline", "carriage\rreturn", "back\\slash", "\\N", "\\.", "é ✓ 🦀",
+            "quote\"s and 'single'", "trailing space ", "{\"json\": \"looking\"}"};
+        List<String> u = generate(200);
+        List<RegisterRequest> items = new ArrayList<>();
+        for (int i = 0; i < u.size(); i++) {
+            String text = awkward[i % awkward.length] + " #" + i;
+            items.add(item(u.get(i), system, text).toBuilder().setReferenceType(awkward[(i + 3) % awkward.length])
+                    .putMetadata("note", text).putMetadata(awkward[(i + 1) % awkward.length], "v\\" + i).build());
+        }
+        assertThat(registerStream(async, items).getRegistered()).isEqualTo(200);
+
+        List<Reference> exported = new ArrayList<>();
+        stub.export(ExportRequest.newBuilder().setSystem(system).build()).forEachRemaining(exported::add);
+        assertThat(exported).hasSize(200);
+        for (int i = 0; i < exported.size(); i++) {
+            Reference r = exported.get(i);
+            assertThat(r.getUlid()).isEqualTo(u.get(i));
+            assertThat(r.getReference()).isEqualTo(items.get(i).getReference());
+            assertThat(r.getReferenceType()).isEqualTo(items.get(i).getReferenceType());
+            assertThat(r.getMetadataMap()).isEqualTo(items.get(i).getMetadataMap());
+            assertThat(r.getRegisteredBy()).isNotEmpty();
+            assertThat(r.hasRegisteredAt()).isTrue();
+        }
+    }
+
+    /** A bulk chunk holding ULIDs already registered is still sorted into registered, unchanged and collisions. */
+    @Test
+    void bulkChunkWithRegisteredUlidsCountsEachOutcome() {
+        String system = uniqueSystem("copy-fallback");
+        List<String> u = generate(300);
+        register(u.get(10), system, "r10");
+        register(u.get(20), system, "first owner");
+        List<RegisterRequest> items = new ArrayList<>();
+        for (int i = 0; i < u.size(); i++) {
+            items.add(item(u.get(i), system, "r" + i));
+        }
+        RegisterStreamResponse response = registerStream(async, items);
+        assertThat(response.getRegistered()).isEqualTo(298);
+        assertThat(response.getUnchanged()).isEqualTo(1);
+        assertThat(response.getErrorsList()).extracting(RegisterError::getIndex).containsExactly(20L);
+        assertThat(response.getErrors(0).getCode()).isEqualTo("ALREADY_EXISTS");
+        assertThat(stub.resolve(ResolveRequest.newBuilder().setUlid(u.get(20)).build()).getReference())
+                .isEqualTo("first owner");
+        assertThat(stub.getStats(GetStatsRequest.getDefaultInstance()).getReferencesBySystemMap())
+                .containsEntry(system, 300L);
     }
 
     /**

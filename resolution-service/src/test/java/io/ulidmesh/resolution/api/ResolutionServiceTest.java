@@ -162,6 +162,10 @@ class ResolutionServiceTest extends ResolutionTestBase {
                 .putMetadata("k".repeat(129), "v").build()))).contains("129 characters");
         assertThat(failsWith(Code.INVALID_ARGUMENT, () -> stub.register(item(ulid, system, "r").toBuilder()
                 .putMetadata("big", "x".repeat(4097)).build()))).contains("4097 bytes");
+        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> register(ulid, system, "nul\u0000inside")))
+                .contains("reference has a NUL character").contains("position 3");
+        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> stub.register(item(ulid, system, "r").toBuilder()
+                .putMetadata("k", "\u0000").build()))).contains("metadata value of 'k'");
         // Exactly at the limits is fine.
         RegisterRequest.Builder atLimits = item(ulid, system, "r").toBuilder().putMetadata("k".repeat(128), "x".repeat(4096));
         for (int i = 0; i < 63; i++) {
