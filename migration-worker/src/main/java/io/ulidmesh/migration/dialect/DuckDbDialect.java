@@ -16,7 +16,7 @@ import java.util.Set;
  * DuckDB (Session-Buddy). A database file has one writer process at a time: while the worker runs
  * a step it holds the file, so the application must reach it read-only or pause meanwhile.
  * DuckDB refuses ALTER TABLE on a table that has an index, so Contract builds the unique index
- * last, and Rollback drops it first.
+ * last (all of it in one transaction), and Rollback drops it first.
  */
 public final class DuckDbDialect extends Dialect {
     public static final DuckDbDialect INSTANCE = new DuckDbDialect();
@@ -109,13 +109,17 @@ public final class DuckDbDialect extends Dialect {
         return List.of(SqlGroup.tx("NOT NULL", "ALTER TABLE " + quote(t.table()) + " ALTER COLUMN " + quote(t.ulid()) + " SET NOT NULL"));
     }
 
-    /** The unique index comes last: after it DuckDB would refuse to drop the legacy column. */
+    /**
+     * All of Contract in one transaction, the unique index last (after it DuckDB would refuse to drop
+     * the legacy column): a duplicate ULID then rolls back the drop too, instead of leaving the table
+     * without its legacy column and without a unique ULID.
+     */
     @Override
     public List<SqlGroup> contract(TableRef t, boolean legacyPresent) {
-        List<SqlGroup> groups = new ArrayList<>(super.contract(t, legacyPresent));
-        groups.add(SqlGroup.tx("unique index",
-                "CREATE UNIQUE INDEX IF NOT EXISTS " + quote(t.uniqueIndex()) + " ON " + quote(t.table()) + " (" + quote(t.ulid()) + ")"));
-        return groups;
+        List<String> sql = new ArrayList<>();
+        super.contract(t, legacyPresent).forEach(group -> sql.addAll(group.sql()));
+        sql.add("CREATE UNIQUE INDEX IF NOT EXISTS " + quote(t.uniqueIndex()) + " ON " + quote(t.table()) + " (" + quote(t.ulid()) + ")");
+        return List.of(new SqlGroup("all of Contract in one transaction, the unique index last", true, sql));
     }
 
     @Override
