@@ -119,6 +119,34 @@ public final class TargetDb implements AutoCloseable {
         return strings(sql).stream().map(String::toLowerCase).toList();
     }
 
+    /**
+     * The schema as its catalog describes it, one sorted line per table, view, index (PostgreSQL:
+     * with its validity), constraint, trigger and column (with type and nullability): what "the
+     * target is exactly as before" compares.
+     */
+    public List<String> catalog() throws SQLException {
+        String sql = switch (engine) {
+            case POSTGRESQL -> "SELECT 'table ' || tablename FROM pg_tables WHERE schemaname = current_schema()"
+                    + " UNION ALL SELECT 'view ' || viewname FROM pg_views WHERE schemaname = current_schema()"
+                    + " UNION ALL SELECT 'index ' || c.relname || ' valid=' || i.indisvalid FROM pg_index i"
+                    + " JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = current_schema()::regnamespace"
+                    + " UNION ALL SELECT 'constraint ' || conname FROM pg_constraint WHERE connamespace = current_schema()::regnamespace"
+                    + " UNION ALL SELECT 'trigger ' || tgname FROM pg_trigger WHERE NOT tgisinternal"
+                    + " UNION ALL SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' nullable=' || is_nullable"
+                    + " FROM information_schema.columns WHERE table_schema = current_schema()";
+            case SQLITE -> "SELECT type || ' ' || name FROM sqlite_master"
+                    + " UNION ALL SELECT 'column jobs.' || name || ' ' || type || ' notnull=' || \"notnull\" FROM pragma_table_info('jobs')";
+            case DUCKDB -> "SELECT 'table ' || table_name FROM duckdb_tables()"
+                    + " UNION ALL SELECT 'view ' || view_name FROM duckdb_views() WHERE NOT internal"
+                    + " UNION ALL SELECT 'index ' || index_name FROM duckdb_indexes()"
+                    + " UNION ALL SELECT 'constraint ' || table_name || ' ' || constraint_type || ' ' || constraint_column_names::VARCHAR"
+                    + " FROM duckdb_constraints()"
+                    + " UNION ALL SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' nullable=' || is_nullable"
+                    + " FROM information_schema.columns WHERE table_schema = current_schema()";
+        };
+        return strings(sql).stream().sorted().toList();
+    }
+
     @Override
     public void close() throws IOException {
         if (engine == Engine.POSTGRESQL) {
