@@ -5,7 +5,9 @@ import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 
 /**
  * The trivial-RPC baseline of every service: {@code grpc.health.v1.Health/Check}, flat out and then
- * at half the flat-out rate. Run: {@code java -cp ... io.ulidmesh.bench.core.HealthEchoBench --target host:port}.
+ * at half the flat-out rate, or at each of {@code --rates r1,r2,...} (after a discarded warm-up run):
+ * what the transport and the shared cores alone give a call's tail at a given load.
+ * Run: {@code java -cp ... io.ulidmesh.bench.core.HealthEchoBench --target host:port [--rates 2000,10000]}.
  */
 public final class HealthEchoBench {
     private HealthEchoBench() {
@@ -15,8 +17,17 @@ public final class HealthEchoBench {
         LoadSpec spec = LoadSpec.parse(args);
         try (GrpcTargets targets = new GrpcTargets(spec)) {
             System.out.println(LoadResult.header());
-            LoadResult flat = echo(targets, spec);
-            echo(targets, spec.atRate((long) (flat.opsPerSecond() / 2)));
+            String rates = spec.option("rates", "");
+            if (rates.isEmpty()) {
+                LoadResult flat = echo(targets, spec);
+                echo(targets, spec.atRate((long) (flat.opsPerSecond() / 2)));
+            } else {
+                echo(targets, spec); // warm-up: client and server JIT
+                echo(targets, spec);
+                for (String rate : rates.split(",")) {
+                    echo(targets, spec.atRate(Long.parseLong(rate.trim())));
+                }
+            }
         }
         System.exit(0);
     }
