@@ -136,6 +136,35 @@ public abstract class Dialect {
                 "ALTER TABLE " + quote(t.table()) + " DROP COLUMN " + quote(t.legacy()));
     }
 
+    /**
+     * What would stop the legacy column from being dropped, or be lost with it: views, indexes,
+     * constraints and triggers that read it, as "kind name" (or the engine's own refusal). Contract
+     * refuses while any is left, before it changes anything, so a failure never leaves half of it
+     * in force for the old code to trip over.
+     */
+    public abstract List<String> legacyDependents(Connection connection, TableRef t) throws SQLException;
+
+    /** Drops the legacy column in a transaction rolled back at once; the engine's refusal, if any. */
+    protected Optional<String> trialDrop(Connection connection, TableRef t, TrialCheck afterDrop) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE " + quote(t.table()) + " DROP COLUMN " + quote(t.legacy()));
+            return afterDrop.problem(connection);
+        } catch (SQLException refused) {
+            return Optional.of(refused.getMessage());
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** A look at the target inside the trial, with the legacy column gone. */
+    @FunctionalInterface
+    protected interface TrialCheck {
+        Optional<String> problem(Connection connection) throws SQLException;
+    }
+
     /** Contract's groups in order; the archive-and-drop only while the legacy column is still there. */
     public List<SqlGroup> contract(TableRef t, boolean legacyPresent) {
         List<SqlGroup> groups = new ArrayList<>(enforce(t));
@@ -221,11 +250,13 @@ public abstract class Dialect {
         }
     }
 
-    /** Single-string query results, in order; the parameter is bound. */
-    protected static List<String> strings(Connection connection, String sql, String parameter) throws SQLException {
+    /** Single-string query results, in order; the parameters are bound. */
+    protected static List<String> strings(Connection connection, String sql, String... parameters) throws SQLException {
         List<String> result = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setString(1, parameter);
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setString(i + 1, parameters[i]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     result.add(rs.getString(1));

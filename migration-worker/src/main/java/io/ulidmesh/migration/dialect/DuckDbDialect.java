@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -120,6 +121,31 @@ public final class DuckDbDialect extends Dialect {
         super.contract(t, legacyPresent).forEach(group -> sql.addAll(group.sql()));
         sql.add("CREATE UNIQUE INDEX IF NOT EXISTS " + quote(t.uniqueIndex()) + " ON " + quote(t.table()) + " (" + quote(t.ulid()) + ")");
         return List.of(new SqlGroup("all of Contract in one transaction, the unique index last", true, sql));
+    }
+
+    /**
+     * A trial drop, rolled back: DuckDB refuses it while an index is on the table, and lets a view
+     * lose its column silently, so every view is bound once with the column gone.
+     */
+    @Override
+    public List<String> legacyDependents(Connection connection, TableRef t) throws SQLException {
+        List<String> views = strings(connection,
+                "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = current_schema() ORDER BY view_name");
+        // DuckDB's refusal does not name the index; the table's indexes do.
+        List<String> indexes = strings(connection, "SELECT index_name FROM duckdb_indexes() WHERE schema_name = current_schema()"
+                + " AND table_name = ? ORDER BY index_name", t.table());
+        String named = indexes.isEmpty() ? "" : " (indexes on " + t.table() + ": " + String.join(", ", indexes) + ")";
+        return trialDrop(connection, t, c -> {
+            List<String> broken = new ArrayList<>();
+            for (String view : views) {
+                try (Statement s = c.createStatement()) {
+                    s.executeQuery("SELECT * FROM " + quote(view) + " LIMIT 0").close();
+                } catch (SQLException e) {
+                    broken.add("view " + view);
+                }
+            }
+            return broken.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", broken));
+        }).map(problem -> problem.contains("index") ? problem + named : problem).stream().toList();
     }
 
     @Override

@@ -133,6 +133,21 @@ public final class PostgresDialect extends Dialect {
                         "ALTER TABLE " + table + " DROP CONSTRAINT " + check));
     }
 
+    /** From pg_depend: what PostgreSQL would refuse to drop the column under (views) or drop with it (the rest). */
+    @Override
+    public List<String> legacyDependents(Connection connection, TableRef t) throws SQLException {
+        return strings(connection, "SELECT DISTINCT CASE d.classid"
+                + " WHEN 'pg_rewrite'::regclass THEN 'view ' || (SELECT r.ev_class::regclass::text FROM pg_rewrite r WHERE r.oid = d.objid)"
+                + " WHEN 'pg_class'::regclass THEN 'index ' || d.objid::regclass::text"
+                + " WHEN 'pg_constraint'::regclass THEN 'constraint ' || (SELECT k.conname FROM pg_constraint k WHERE k.oid = d.objid)"
+                + " WHEN 'pg_trigger'::regclass THEN 'trigger ' || (SELECT g.tgname FROM pg_trigger g WHERE g.oid = d.objid)"
+                + " ELSE d.classid::regclass::text END"
+                + " FROM pg_depend d JOIN pg_class c ON c.oid = d.refobjid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid"
+                + " WHERE d.refclassid = 'pg_class'::regclass AND d.deptype IN ('n', 'a') AND n.nspname = current_schema()"
+                + " AND c.relname = ? AND a.attname = ? ORDER BY 1", t.table(), t.legacy());
+    }
+
     /** Drops an index a failed CREATE INDEX CONCURRENTLY left INVALID, so the retry builds a real one. */
     @Override
     public List<SqlGroup> repairs(Connection connection, TableRef t) throws SQLException {

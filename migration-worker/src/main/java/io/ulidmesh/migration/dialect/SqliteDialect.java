@@ -150,6 +150,15 @@ public final class SqliteDialect extends Dialect {
                                 + " WHEN NEW." + u + " IS NULL BEGIN SELECT RAISE(ABORT, " + message + "); END"));
     }
 
+    /**
+     * SQLite keeps no dependency catalog, but its DROP COLUMN refuses a column that an index, a
+     * constraint, a trigger or a view uses: a trial drop, rolled back, asks it.
+     */
+    @Override
+    public List<String> legacyDependents(Connection connection, TableRef t) throws SQLException {
+        return trialDrop(connection, t, c -> Optional.empty()).stream().toList();
+    }
+
     @Override
     public List<SqlGroup> unenforce(TableRef t) {
         return List.of(SqlGroup.tx("drop the unique index and NOT NULL triggers",

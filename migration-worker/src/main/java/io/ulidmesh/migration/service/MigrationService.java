@@ -283,11 +283,19 @@ public class MigrationService {
             try (TargetConnector.Session session = targets.open(m.spec().target())) {
                 Dialect dialect = session.dialect();
                 Connection c = session.connection();
+                boolean legacyPresent = legacyPresent(dialect, c, t);
+                List<String> dependents = legacyPresent ? dialect.legacyDependents(c, t) : List.of();
+                if (!dependents.isEmpty()) {
+                    String problem = "legacy column '" + t.legacy() + "', which Contract drops, is in use: "
+                            + String.join("; ", dependents) + "; drop or change that first (Rollback would not recreate it)";
+                    LOG.warnf("migration %s contract by %s refused, nothing changed: %s", id, actor, problem);
+                    throw DomainException.failedPrecondition("contract of migration " + id + " refused, nothing changed: " + problem);
+                }
                 // Rows the old code inserted since validation get their ULID first, or NOT NULL would fail.
                 BackfillLoop catchUp = new BackfillLoop(store, metrics);
                 catchUp.run(stored(id), dialect, c);
                 runAll(id, dialect, c, dialect.repairs(c, t));
-                runAll(id, dialect, c, dialect.contract(t, legacyPresent(dialect, c, t)));
+                runAll(id, dialect, c, dialect.contract(t, legacyPresent));
                 move(m, MigrationState.CONTRACTED, MigrationState.CONTRACTED, null, Step.CONTRACT, actor, reason,
                         t.hasLegacy() ? "legacy column archived in " + t.archiveTable() : "");
                 return get(id);
