@@ -11,21 +11,41 @@ import java.util.Optional;
 public final class BreachTracker {
     private final Map<Integer, Integer> inARow = new HashMap<>();
 
-    /** Outcome of one observation of a rule. */
-    public record Verdict(RuleSpec rule, boolean breached, int inARow, boolean fires) {
+    /**
+     * Outcome of one observation of a rule. {@code countChanged} says the rule's count differs from
+     * before (a reset to 0 is a change), so whoever keeps the counts durable must save it.
+     */
+    public record Verdict(RuleSpec rule, boolean breached, int inARow, boolean fires, boolean countChanged) {
+    }
+
+    public BreachTracker() {
+        this(Map.of());
+    }
+
+    /** Continues from saved counts (rule index to breaches in a row), e.g. those of a previous leader. */
+    public BreachTracker(Map<Integer, Integer> counts) {
+        counts.forEach((ruleIndex, count) -> {
+            if (count < 0) {
+                throw new IllegalArgumentException("rule " + ruleIndex + " has a negative breach count " + count);
+            }
+            if (count > 0) {
+                inARow.put(ruleIndex, count);
+            }
+        });
     }
 
     /** Feeds one value (or none: {@code value} null with a BREACH policy counts as a breach). */
     public Verdict observe(int ruleIndex, RuleSpec rule, Double value, NoDataPolicy noData) {
-        boolean breached = value == null ? noData == NoDataPolicy.BREACH : rule.breachedBy(value);
         if (value == null && noData == NoDataPolicy.WAIT) {
-            return new Verdict(rule, false, inARow.getOrDefault(ruleIndex, 0), false);
+            return new Verdict(rule, false, inARow.getOrDefault(ruleIndex, 0), false, false);
         }
-        int count = breached ? inARow.merge(ruleIndex, 1, Integer::sum) : 0;
+        boolean breached = value == null || rule.breachedBy(value);
         if (!breached) {
-            inARow.remove(ruleIndex);
+            boolean wasCounting = inARow.remove(ruleIndex) != null;
+            return new Verdict(rule, false, 0, false, wasCounting);
         }
-        return new Verdict(rule, breached, count, breached && count >= rule.forCount());
+        int count = inARow.merge(ruleIndex, 1, Integer::sum);
+        return new Verdict(rule, true, count, count >= rule.forCount(), true);
     }
 
     public void reset() {

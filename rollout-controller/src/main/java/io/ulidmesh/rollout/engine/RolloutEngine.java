@@ -51,6 +51,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -163,6 +164,7 @@ public class RolloutEngine {
         RolloutRecord r = store.get(id);
         requireState(r, "resume", RolloutState.PAUSED, RolloutState.ROLLED_BACK);
         String why = reasonOr(reason, "resumed");
+        forgetBreaches(id);
         if (r.state() == RolloutState.PAUSED) {
             List<PhaseRecord> changed = new ArrayList<>();
             PhaseRecord p = r.current();
@@ -177,7 +179,6 @@ public class RolloutEngine {
             save(with(r, RolloutState.RUNNING, retry, why, null), List.of(p), EventType.RESUMED, p.name(),
                     "resumed: retrying phase " + p.name() + " (attempt " + (p.attempt() + 1) + "): " + why, actor);
         }
-        trackers.remove(id);
         LOG.infof("rollout %s resumed by %s: %s", id, actor, why);
         advance(id);
         return store.get(id);
@@ -460,10 +461,10 @@ public class RolloutEngine {
             return false;
         }
         PhaseRecord done = p.finished(PhaseState.COMPLETED, Instant.now());
-        trackers.remove(r.id());
         boolean last = p.idx() == plan.phases().size() - 1;
         store.save(with(r, r.state(), r.currentPhase() + (last ? 0 : 1), r.lastReason(), null), List.of(done),
                 EventType.PHASE_COMPLETED, p.name(), "phase " + p.name() + " completed", SELF);
+        forgetBreaches(r.id());
         LOG.infof("rollout %s phase %s completed", r.id(), p.name());
         if (last) {
             save(with(store.get(r.id()), RolloutState.COMPLETED, p.idx(), "every phase completed", null), List.of(),
@@ -536,27 +537,49 @@ public class RolloutEngine {
      * why), which counts only under the breach policy. True when a rule fired and a rollback began.
      */
     private boolean evaluate(RolloutRecord r, Plan plan, SignalSpec s, Double value, String gap, long detectedNanos) {
-        BreachTracker tracker = trackers.computeIfAbsent(r.id(), k -> new BreachTracker());
+        PhaseRecord phase = r.current();
+        BreachTracker tracker = trackers.computeIfAbsent(r.id(), k -> savedBreaches(r, plan, phase));
         for (int i = 0; i < plan.rules().size(); i++) {
             RuleSpec rule = plan.rules().get(i);
             if (!rule.signal().equals(s.name())) {
                 continue;
             }
             BreachTracker.Verdict v = tracker.observe(i, rule, value, s.onNoData());
+            if (!v.countChanged()) {
+                continue;
+            }
+            String what = null;
             if (v.breached()) {
-                String what = value == null
+                what = value == null
                         ? "signal " + s.name() + " has no data (" + gap + "), counted as a breach of rule '" + rule.describe() + "'"
                         : "signal " + s.name() + " = " + Numbers.text(value) + " breaches rule '" + rule.describe() + "'";
                 what += " (" + v.inARow() + " in a row)";
-                store.event(r.id(), EventType.SIGNAL_BREACHED, phaseName(r), what, SELF);
-                if (v.fires()) {
-                    detectedAtNanos.put(r.id(), detectedNanos);
-                    beginRollback(store.get(r.id()), RollbackKind.PHASE, what, SELF, "signal");
-                    return true;
-                }
+            }
+            store.saveBreachCount(r.id(), phase, i, v.inARow(), what, SELF);
+            if (v.fires()) {
+                detectedAtNanos.put(r.id(), detectedNanos);
+                beginRollback(store.get(r.id()), RollbackKind.PHASE, what, SELF, "signal");
+                return true;
             }
         }
         return false;
+    }
+
+    /** The phase attempt's breach counts as the last leader saved them: a takeover or restart continues them. */
+    private BreachTracker savedBreaches(RolloutRecord r, Plan plan, PhaseRecord phase) {
+        Map<Integer, Integer> saved = store.breachCounts(r.id(), phase.idx(), phase.attempt());
+        if (!saved.isEmpty()) {
+            LOG.infof("rollout %s phase %s continues its saved breach counts: %s", r.id(), phase.name(), saved.entrySet().stream()
+                    .map(e -> "'" + plan.rules().get(e.getKey()).describe() + "' " + e.getValue() + " in a row")
+                    .collect(Collectors.joining(", ")));
+        }
+        return new BreachTracker(saved);
+    }
+
+    /** Counts belong to a phase attempt: a completed phase, a rollback or a resume starts them again from 0. */
+    private void forgetBreaches(String id) {
+        trackers.remove(id);
+        store.clearBreachCounts(id);
     }
 
     // ---------------------------------------------------------------- rollback
@@ -566,6 +589,7 @@ public class RolloutEngine {
         save(with(r, RolloutState.ROLLING_BACK, r.currentPhase(), reason, kind), List.of(), EventType.ROLLBACK_STARTED,
                 phaseName(r), (kind == RollbackKind.ABORT ? "abort: undoing every phase: " : "rolling back phase " + phaseName(r)
                         + ": ") + reason, actor);
+        forgetBreaches(r.id());
         LOG.infof("rollout %s %s: %s", r.id(), kind == RollbackKind.ABORT ? "abort started" : "rollback of phase " + phaseName(r)
                 + " started", reason);
         advance(r.id());
@@ -600,7 +624,6 @@ public class RolloutEngine {
         if (detected != null) {
             metrics.detection(Duration.ofNanos(System.nanoTime() - detected));
         }
-        trackers.remove(r.id());
         LOG.infof("rollout %s phase %s rolled back: %s", r.id(), p == null ? "" : p.name(), r.lastReason());
         return false;
     }

@@ -21,11 +21,13 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** Rollouts, phases, the change journal and events in PostgreSQL. */
+/** Rollouts, phases, the change journal, events and rules' breach counts in PostgreSQL. */
 @ApplicationScoped
 public class RolloutStore {
     private final DataSource ds;
@@ -225,6 +227,59 @@ public class RolloutStore {
                 ps.setInt(6, ch.phaseIdx());
                 ps.setInt(7, ch.attempt());
                 ps.setInt(8, ch.pos());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Breaches in a row of each rule (by its index in the plan) in one phase attempt; a rule at 0 is absent. */
+    public Map<Integer, Integer> breachCounts(String rolloutId, int phaseIdx, int attempt) {
+        return Jdbc.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT rule_idx, in_a_row FROM rollout_breach_count "
+                    + "WHERE rollout_id = ? AND phase_idx = ? AND attempt = ?")) {
+                ps.setObject(1, uuid(rolloutId));
+                ps.setInt(2, phaseIdx);
+                ps.setInt(3, attempt);
+                Map<Integer, Integer> counts = new TreeMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        counts.put(rs.getInt(1), rs.getInt(2));
+                    }
+                }
+                return counts;
+            }
+        });
+    }
+
+    /**
+     * Saves one rule's breaches in a row in the phase attempt {@code p} (0 removes it) and, when
+     * {@code breachMessage} is not null, the SIGNAL_BREACHED event that counted it, in one transaction.
+     */
+    public void saveBreachCount(String rolloutId, PhaseRecord p, int ruleIdx, int inARow, String breachMessage, String actor) {
+        Jdbc.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(inARow == 0
+                    ? "DELETE FROM rollout_breach_count WHERE rollout_id = ? AND phase_idx = ? AND attempt = ? AND rule_idx = ?"
+                    : "INSERT INTO rollout_breach_count (rollout_id, phase_idx, attempt, rule_idx, in_a_row) VALUES (?,?,?,?,?) "
+                    + "ON CONFLICT (rollout_id, phase_idx, attempt, rule_idx) DO UPDATE SET in_a_row = EXCLUDED.in_a_row")) {
+                ps.setObject(1, uuid(rolloutId));
+                ps.setInt(2, p.idx());
+                ps.setInt(3, p.attempt());
+                ps.setInt(4, ruleIdx);
+                if (inARow != 0) {
+                    ps.setInt(5, inARow);
+                }
+                ps.executeUpdate();
+            }
+            return breachMessage == null ? null : appendEvent(c, rolloutId, EventType.SIGNAL_BREACHED, p.name(), breachMessage, actor);
+        });
+    }
+
+    /** Forgets every breach count of a rollout. */
+    public void clearBreachCounts(String rolloutId) {
+        Jdbc.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM rollout_breach_count WHERE rollout_id = ?")) {
+                ps.setObject(1, uuid(rolloutId));
                 ps.executeUpdate();
             }
             return null;

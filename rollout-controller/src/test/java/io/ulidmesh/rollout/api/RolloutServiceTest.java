@@ -3,7 +3,6 @@ package io.ulidmesh.rollout.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -24,9 +23,9 @@ import io.ulidmesh.proto.rollout.v1.RolloutEventType;
 import io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc;
 import io.ulidmesh.proto.rollout.v1.RolloutState;
 import io.ulidmesh.proto.rollout.v1.WatchRolloutRequest;
+import io.ulidmesh.rollout.testing.RolloutEvents;
 import io.ulidmesh.testsupport.TestChannels;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -83,24 +82,8 @@ class RolloutServiceTest {
         throw new AssertionError("rollout never reached the condition; last: " + r);
     }
 
-    /** The rollout's events from the start, up to the {@code count}-th event of type {@code last}. */
     static List<RolloutEvent> events(String id, RolloutEventType last, int count) {
-        List<RolloutEvent> events = new ArrayList<>();
-        Context.CancellableContext ctx = Context.current().withCancellation();
-        try {
-            ctx.run(() -> {
-                Iterator<RolloutEvent> it = client.watchRollout(WatchRolloutRequest.newBuilder().setId(id).build());
-                int seen = 0;
-                while (seen < count && it.hasNext()) {
-                    RolloutEvent e = it.next();
-                    events.add(e);
-                    seen += e.getType() == last ? 1 : 0;
-                }
-            });
-        } finally {
-            ctx.cancel(null);
-        }
-        return events;
+        return RolloutEvents.upTo(client, id, last, count);
     }
 
     static void assertCode(Status.Code code, Runnable call, String message) {
@@ -179,6 +162,27 @@ class RolloutServiceTest {
                 RolloutEventType.EVENT_PHASE_STARTED);
         assertThat(events.stream().filter(e -> e.getType() == RolloutEventType.EVENT_RESUMED).findFirst().orElseThrow().getActor())
                 .isEqualTo("alice");
+    }
+
+    @Test
+    void breachCountsBelongToAPhaseSoTheNextPhaseCountsFromZero() {
+        Rollout r = create("phased", """
+                  - { name: gated, gate: manual }
+                  - { name: next, bake: 1h }
+                """, true);
+        await(r.getId(), x -> x.getPhases(0).getState() == PhaseState.PHASE_BAKING);
+        ReportSignalRequest low = ReportSignalRequest.newBuilder().setName("phased_delivery").setValue(90).build();
+        assertThat(client.reportSignal(low).getRollbacksTriggeredList()).isEmpty();
+        client.promoteRollout(action(r.getId(), "gate passed"));
+        await(r.getId(), x -> x.getCurrentPhase() == 1 && x.getPhases(1).getState() == PhaseState.PHASE_BAKING);
+        // one breach in each phase is not two in a row
+        assertThat(client.reportSignal(low).getRollbacksTriggeredList()).isEmpty();
+        assertThat(client.reportSignal(low).getRollbacksTriggeredList()).containsExactly(r.getId());
+        assertThat(events(r.getId(), RolloutEventType.EVENT_PHASE_ROLLED_BACK, 1).stream()
+                .filter(e -> e.getType() == RolloutEventType.EVENT_SIGNAL_BREACHED).map(e -> e.getPhase() + ": " + e.getMessage()))
+                .containsExactly("gated: signal phased_delivery = 90 breaches rule 'phased_delivery below 95 2 times in a row' (1 in a row)",
+                        "next: signal phased_delivery = 90 breaches rule 'phased_delivery below 95 2 times in a row' (1 in a row)",
+                        "next: signal phased_delivery = 90 breaches rule 'phased_delivery below 95 2 times in a row' (2 in a row)");
     }
 
     @Test

@@ -17,8 +17,11 @@ import io.ulidmesh.proto.rollout.v1.PhaseState;
 import io.ulidmesh.proto.rollout.v1.ReportSignalRequest;
 import io.ulidmesh.proto.rollout.v1.Rollout;
 import io.ulidmesh.proto.rollout.v1.RolloutActionRequest;
+import io.ulidmesh.proto.rollout.v1.RolloutEvent;
+import io.ulidmesh.proto.rollout.v1.RolloutEventType;
 import io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc;
 import io.ulidmesh.proto.rollout.v1.RolloutState;
+import io.ulidmesh.rollout.testing.RolloutEvents;
 import io.ulidmesh.testsupport.ServiceProcess;
 import io.ulidmesh.testsupport.TestChannels;
 import io.ulidmesh.testsupport.TestPostgres;
@@ -34,7 +37,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The controller as a real process driving the real flag service over gRPC, with real PostgreSQL
  * and a real Prometheus: phases, automatic rollback from pushed and Prometheus signals, manual
- * rollback and abort, kill -9 and resume, and a standby taking over.
+ * rollback and abort, kill -9 and resume, and a standby taking over (breaches-in-a-row counts included).
  */
 class RolloutAcrossServicesIT {
     static final List<AutoCloseable> CLEANUP = new ArrayList<>();
@@ -317,6 +320,84 @@ class RolloutAcrossServicesIT {
         Rollout second = standby.client().createRollout(CreateRolloutRequest.newBuilder()
                 .setPlanYaml("name: after\nphases: [ { name: a } ]\n").build());
         assertThat(second.getState()).isEqualTo(RolloutState.PENDING);
+    }
+
+    @Test
+    void aStandbyContinuesTheBreachCountsOfTheControllerItTakesOverFrom() throws Exception {
+        String db = database("breaches");
+        Controller active = Controller.start(db);
+        Controller standby = Controller.start(db);
+        String carried = breachPlan(active, "carried");
+        String reset = breachPlan(active, "reset");
+        assertThat(report(active, "carried_errors", 9)).isEmpty();
+        assertThat(report(active, "carried_errors", 9)).isEmpty();
+        // the control: a good value after two breaches resets that rollout's count
+        assertThat(report(active, "reset_errors", 9)).isEmpty();
+        assertThat(report(active, "reset_errors", 9)).isEmpty();
+        assertThat(report(active, "reset_errors", 1)).isEmpty();
+
+        active.process().killHard();
+        assertThat(reportOnceLeader(standby, "carried_errors", 9)).containsExactly(carried);
+        assertThat(reportOnceLeader(standby, "reset_errors", 9)).isEmpty();
+
+        Rollout back = standby.client().getRollout(GetRolloutRequest.newBuilder().setId(carried).build());
+        assertThat(back.getState()).isEqualTo(RolloutState.ROLLED_BACK);
+        assertThat(back.getCurrentPhase()).isEqualTo(-1);
+        assertThat(back.getPhases(0).getState()).isEqualTo(PhaseState.PHASE_ROLLED_BACK);
+        assertThat(back.getLastReason()).isEqualTo("signal carried_errors = 9 breaches rule 'carried_errors above 5 3 times in a row'"
+                + " (3 in a row)");
+        assertThat(breaches(standby, carried, RolloutEventType.EVENT_PHASE_ROLLED_BACK)).containsExactly(
+                "signal carried_errors = 9 breaches rule 'carried_errors above 5 3 times in a row' (1 in a row)",
+                "signal carried_errors = 9 breaches rule 'carried_errors above 5 3 times in a row' (2 in a row)",
+                "signal carried_errors = 9 breaches rule 'carried_errors above 5 3 times in a row' (3 in a row)");
+
+        assertThat(baking(standby.client().getRollout(GetRolloutRequest.newBuilder().setId(reset).build()), 0)).isTrue();
+        standby.client().abortRollout(action(reset, "end of test"));
+        assertThat(breaches(standby, reset, RolloutEventType.EVENT_ABORTED)).containsExactly(
+                "signal reset_errors = 9 breaches rule 'reset_errors above 5 3 times in a row' (1 in a row)",
+                "signal reset_errors = 9 breaches rule 'reset_errors above 5 3 times in a row' (2 in a row)",
+                "signal reset_errors = 9 breaches rule 'reset_errors above 5 3 times in a row' (1 in a row)");
+    }
+
+    /** A started rollout whose one phase bakes for an hour, rolled back after 3 pushed {@code NAME_errors} above 5 in a row. */
+    static String breachPlan(Controller c, String name) {
+        Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
+                name: %1$s-it
+                signals:
+                  - { name: %1$s_errors, source: push }
+                rollback:
+                  - { signal: %1$s_errors, above: 5, for: 3 }
+                phases:
+                  - { name: only, bake: 1h }
+                """.formatted(name)).build());
+        return c.await(r.getId(), x -> baking(x, 0)).getId();
+    }
+
+    /** Pushes one value; answers the rollouts whose rollback it triggered. */
+    static List<String> report(Controller c, String signal, double value) {
+        return c.client().reportSignal(ReportSignalRequest.newBuilder().setName(signal).setValue(value).build())
+                .getRollbacksTriggeredList();
+    }
+
+    /** {@link #report} to a standby, retried while it answers UNAVAILABLE: the value counts once, on the new leader. */
+    static List<String> reportOnceLeader(Controller c, String signal, double value) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                return report(c, signal, value);
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            sleep(50);
+        }
+    }
+
+    /** The messages of the rollout's SIGNAL_BREACHED events, read up to its first event of type {@code last}. */
+    static List<String> breaches(Controller c, String id, RolloutEventType last) {
+        return RolloutEvents.upTo(c.client(), id, last, 1).stream().filter(e -> e.getType() == RolloutEventType.EVENT_SIGNAL_BREACHED)
+                .map(RolloutEvent::getMessage).toList();
     }
 
     @Test
