@@ -133,18 +133,24 @@ public final class PostgresDialect extends Dialect {
                         "ALTER TABLE " + table + " DROP CONSTRAINT " + check));
     }
 
-    /** From pg_depend: what PostgreSQL would refuse to drop the column under (views) or drop with it (the rest). */
+    /**
+     * From pg_depend: what PostgreSQL would refuse to drop the column under (views) or drop with it
+     * (indexes, constraints, triggers, an owned sequence). A DEFAULT goes with the column and stops
+     * nothing, as on the other engines.
+     */
     @Override
     public List<String> legacyDependents(Connection connection, TableRef t) throws SQLException {
         return strings(connection, "SELECT DISTINCT CASE d.classid"
                 + " WHEN 'pg_rewrite'::regclass THEN 'view ' || (SELECT r.ev_class::regclass::text FROM pg_rewrite r WHERE r.oid = d.objid)"
-                + " WHEN 'pg_class'::regclass THEN 'index ' || d.objid::regclass::text"
+                + " WHEN 'pg_class'::regclass THEN (SELECT CASE k.relkind WHEN 'i' THEN 'index ' WHEN 'S' THEN 'sequence '"
+                + " ELSE 'relation ' END || k.oid::regclass::text FROM pg_class k WHERE k.oid = d.objid)"
                 + " WHEN 'pg_constraint'::regclass THEN 'constraint ' || (SELECT k.conname FROM pg_constraint k WHERE k.oid = d.objid)"
                 + " WHEN 'pg_trigger'::regclass THEN 'trigger ' || (SELECT g.tgname FROM pg_trigger g WHERE g.oid = d.objid)"
                 + " ELSE d.classid::regclass::text END"
                 + " FROM pg_depend d JOIN pg_class c ON c.oid = d.refobjid JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid"
-                + " WHERE d.refclassid = 'pg_class'::regclass AND d.deptype IN ('n', 'a') AND n.nspname = current_schema()"
+                + " WHERE d.refclassid = 'pg_class'::regclass AND d.deptype IN ('n', 'a') AND d.classid <> 'pg_attrdef'::regclass"
+                + " AND n.nspname = current_schema()"
                 + " AND c.relname = ? AND a.attname = ? ORDER BY 1", t.table(), t.legacy());
     }
 

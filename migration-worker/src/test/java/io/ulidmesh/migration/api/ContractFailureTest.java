@@ -85,6 +85,22 @@ class ContractFailureTest extends GrpcTestBase {
         }
     }
 
+    /** Only what would break or be lost stops Contract: a DEFAULT goes with the column; an owned sequence would be lost. */
+    @Test
+    void onPostgresqlADefaultDoesNotStopContractButAnOwnedSequenceDoes() throws Exception {
+        try (TargetDb db = TargetDb.create(Engine.POSTGRESQL).seed(ROWS)) {
+            db.execute("CREATE SEQUENCE jobs_legacy_seq OWNED BY jobs.legacy_id");
+            db.execute("ALTER TABLE jobs ALTER COLUMN legacy_id SET DEFAULT 'job-' || nextval('jobs_legacy_seq')");
+            String id = validatedMigration(db, "default-pg");
+
+            assertThat(contractRefused(id)).contains("sequence jobs_legacy_seq").doesNotContain("default");
+            db.execute("ALTER SEQUENCE jobs_legacy_seq OWNED BY NONE");
+
+            Migration contracted = stub.contract(step(id));
+            assertThat(contracted.getState()).as(contracted.getLastError()).isEqualTo(MigrationState.CONTRACTED);
+        }
+    }
+
     @Test
     void afterTheDuplicateIsClearedBackfillValidateAndContractSucceed() throws Exception {
         try (TargetDb db = TargetDb.create(Engine.POSTGRESQL).seed(ROWS)) {
