@@ -32,6 +32,12 @@ public record Change(String rolloutId, int phaseIdx, int attempt, int pos, Kind 
                 targetBasisPoints, migrationIndex, migrationId, stepsDone, applied, true);
     }
 
+    /** The same entry recording another state of the flag before the change. */
+    public Change withPrevious(boolean exists, Integer basisPoints, Long version) {
+        return new Change(rolloutId, phaseIdx, attempt, pos, kind, subject, exists, basisPoints, version,
+                targetBasisPoints, migrationIndex, migrationId, stepsDone, applied, restored);
+    }
+
     public Change withMigrationId(String id) {
         return new Change(rolloutId, phaseIdx, attempt, pos, kind, subject, prevExists, prevBasisPoints, prevVersion,
                 targetBasisPoints, migrationIndex, id, stepsDone, applied, restored);

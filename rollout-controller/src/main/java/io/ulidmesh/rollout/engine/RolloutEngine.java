@@ -30,6 +30,7 @@ import io.ulidmesh.rollout.domain.RuleSpec;
 import io.ulidmesh.rollout.domain.SignalSource;
 import io.ulidmesh.rollout.domain.SignalSpec;
 import io.ulidmesh.rollout.peers.Channels;
+import io.ulidmesh.rollout.peers.FlagVersionConflict;
 import io.ulidmesh.rollout.peers.PeerException;
 import io.ulidmesh.rollout.peers.Peers;
 import io.ulidmesh.rollout.peers.PrometheusClient;
@@ -65,6 +66,8 @@ import org.jboss.logging.Logger;
 public class RolloutEngine {
     private static final Logger LOG = Logger.getLogger(RolloutEngine.class);
     private static final String SELF = Channels.ACTOR;
+    /** Compare-and-set writes of one flag that may lose to someone else's change before the step fails. */
+    private static final int FLAG_WRITE_ATTEMPTS = 5;
     private static final List<RolloutState> ACTIVE = List.of(RolloutState.RUNNING, RolloutState.ROLLING_BACK);
 
     private final RolloutStore store;
@@ -330,8 +333,7 @@ public class RolloutEngine {
             journal.add(Change.flag(r.id(), p.idx(), p.attempt(), pos++, f.getKey(), before.isPresent(),
                     before.map(Peers.FlagState::basisPoints).orElse(null), before.map(Peers.FlagState::version).orElse(null),
                     f.getValue().basisPoints()));
-            what.append(what.isEmpty() ? "" : ", ").append(f.getKey()).append(' ')
-                    .append(before.map(b -> new FlagValue(b.basisPoints()).text() + " (v" + b.version() + ")").orElse("absent"))
+            what.append(what.isEmpty() ? "" : ", ").append(f.getKey()).append(' ').append(stateText(before))
                     .append(" -> ").append(f.getValue().text());
         }
         for (int m = 0; m < spec.migrations().size(); m++) {
@@ -354,20 +356,10 @@ public class RolloutEngine {
                 continue;
             }
             if (ch.kind() == Change.Kind.FLAG) {
-                Optional<Peers.FlagState> now = peers.getFlag(ch.subject());
-                String to = new FlagValue(ch.targetBasisPoints()).text();
-                if (now.isPresent() && now.get().basisPoints() == ch.targetBasisPoints()) {
-                    store.updateChange(ch.markApplied());
-                    store.event(r.id(), EventType.FLAG_SET, p.name(), "flag " + ch.subject() + " already " + to
-                            + " (version " + now.get().version() + ")", SELF);
-                } else {
-                    Peers.FlagState set = peers.setFlag(ch.subject(), ch.targetBasisPoints(), reason);
-                    store.updateChange(ch.markApplied());
-                    store.event(r.id(), EventType.FLAG_SET, p.name(), "flag " + ch.subject() + ": "
-                            + now.map(n -> new FlagValue(n.basisPoints()).text()).orElse("absent") + " -> " + to
-                            + " (version " + set.version() + ")", SELF);
-                    LOG.infof("rollout %s phase %s set flag %s to %s (version %d)", r.id(), p.name(), ch.subject(), to, set.version());
-                }
+                String message = compareAndSet(ch.subject(), "set it to " + new FlagValue(ch.targetBasisPoints()).text(),
+                        now -> applyFlag(r, p, ch, now, reason));
+                store.event(r.id(), EventType.FLAG_SET, p.name(), message, SELF);
+                LOG.infof("rollout %s phase %s: %s", r.id(), p.name(), message);
             } else if (!advanceMigration(r, spec, p, ch, reason)) {
                 return false;
             }
@@ -378,6 +370,71 @@ public class RolloutEngine {
                         + (bake.isZero() ? "" : " and baking " + io.ulidmesh.rollout.domain.Durations.format(bake))
                         : "baking " + io.ulidmesh.rollout.domain.Durations.format(bake)), SELF);
         return true;
+    }
+
+    /**
+     * One attempt to set a journaled flag to its target, given the flag as just read. The journal
+     * entry is rewritten to that read (value and version) and committed before the write, and the
+     * write expects that version: flag-service applies it only if nothing changed in between, so
+     * the journal always holds the value the write replaced. A crash before the write leaves the
+     * flag as journaled; a crash after it leaves the flag at the target, which the next attempt
+     * finds and only marks applied (it cannot tell its own write from an operator's setting the
+     * same value, so the journal is kept as it is then). Writing first and journaling after would
+     * lose the previous value to a crash in between.
+     */
+    private String applyFlag(RolloutRecord r, PhaseRecord p, Change ch, Optional<Peers.FlagState> now, String reason)
+            throws FlagVersionConflict {
+        String to = new FlagValue(ch.targetBasisPoints()).text();
+        if (now.isPresent() && now.get().basisPoints() == ch.targetBasisPoints()) {
+            store.updateChange(ch.markApplied());
+            return "flag " + ch.subject() + " already " + to + " (version " + now.get().version() + ")";
+        }
+        Change journaled = ch.withPrevious(now.isPresent(), now.map(Peers.FlagState::basisPoints).orElse(null),
+                now.map(Peers.FlagState::version).orElse(null));
+        store.journalPrevious(journaled, p.name(), ch.equals(journaled) ? null : "flag " + ch.subject() + " changed since the"
+                + " phase's journal was taken: " + previousText(ch) + " -> " + stateText(now) + "; a rollback restores the latter", SELF);
+        Peers.FlagState set = peers.setFlag(ch.subject(), ch.targetBasisPoints(), expectedVersion(now), reason);
+        store.updateChange(journaled.markApplied());
+        return "flag " + ch.subject() + ": " + stateText(now) + " -> " + to + " (version " + set.version() + ")";
+    }
+
+    /** One write of a flag attempted on a fresh read of it; a {@link FlagVersionConflict} means read again. */
+    @FunctionalInterface
+    private interface FlagWrite {
+        String attempt(Optional<Peers.FlagState> now) throws FlagVersionConflict;
+    }
+
+    /**
+     * Runs {@code write} on a fresh read of {@code flag} until flag-service accepts its
+     * compare-and-set: someone else's change between read and write is read and built on, never
+     * overwritten. Fails the step after {@value #FLAG_WRITE_ATTEMPTS} conflicts in a row.
+     */
+    private String compareAndSet(String flag, String goal, FlagWrite write) {
+        String conflict = "";
+        for (int attempt = 1; attempt <= FLAG_WRITE_ATTEMPTS; attempt++) {
+            try {
+                return write.attempt(peers.getFlag(flag));
+            } catch (FlagVersionConflict e) {
+                conflict = e.getMessage();
+                LOG.infof("flag %s changed between read and write (attempt %d of %d to %s): %s", flag, attempt,
+                        FLAG_WRITE_ATTEMPTS, goal, conflict);
+            }
+        }
+        throw new StepFailure("flag " + flag + " changed between read and write in each of " + FLAG_WRITE_ATTEMPTS
+                + " attempts to " + goal + "; last: " + conflict);
+    }
+
+    /** The expected_version of a write that replaces {@code now}; 0, "do not check", only for a flag read as absent. */
+    private static long expectedVersion(Optional<Peers.FlagState> now) {
+        return now.map(Peers.FlagState::version).orElse(0L);
+    }
+
+    private static String stateText(Optional<Peers.FlagState> state) {
+        return state.map(s -> new FlagValue(s.basisPoints()).text() + " (v" + s.version() + ")").orElse("absent");
+    }
+
+    private static String previousText(Change ch) {
+        return ch.prevExists() ? new FlagValue(ch.prevBasisPoints()).text() + " (v" + ch.prevVersion() + ")" : "absent";
     }
 
     /** Moves one migration of a phase on; false while it waits for the worker (a backfill running). */
@@ -638,23 +695,7 @@ public class RolloutEngine {
                 continue;
             }
             if (ch.kind() == Change.Kind.FLAG) {
-                Optional<Peers.FlagState> now = peers.getFlag(ch.subject());
-                String message;
-                if (ch.prevExists()) {
-                    if (now.isEmpty() || now.get().basisPoints() != ch.prevBasisPoints()) {
-                        Peers.FlagState set = peers.setFlag(ch.subject(), ch.prevBasisPoints(), reason);
-                        message = "flag " + ch.subject() + " restored: " + now.map(n -> new FlagValue(n.basisPoints()).text()).orElse("absent")
-                                + " -> " + new FlagValue(ch.prevBasisPoints()).text() + " (value of version " + ch.prevVersion()
-                                + ", now version " + set.version() + ")";
-                    } else {
-                        message = "flag " + ch.subject() + " already at its previous value " + new FlagValue(ch.prevBasisPoints()).text();
-                    }
-                } else if (now.isPresent()) {
-                    peers.deleteFlag(ch.subject(), reason);
-                    message = "flag " + ch.subject() + " deleted: it did not exist before the phase";
-                } else {
-                    message = "flag " + ch.subject() + " already absent, as before the phase";
-                }
+                String message = compareAndSet(ch.subject(), "restore it to " + previousText(ch), now -> restoreFlag(ch, now, reason));
                 store.updateChange(ch.markRestored());
                 store.event(r.id(), EventType.FLAG_SET, p.name(), message, SELF);
                 LOG.infof("rollout %s phase %s: %s", r.id(), p.name(), message);
@@ -670,6 +711,22 @@ public class RolloutEngine {
                 store.updateChange(ch.markRestored());
             }
         }
+    }
+
+    /** One attempt to put a flag back as the journal recorded it, given the flag as just read; the write expects that read. */
+    private String restoreFlag(Change ch, Optional<Peers.FlagState> now, String reason) throws FlagVersionConflict {
+        if (!ch.prevExists()) {
+            if (now.isPresent() && peers.deleteFlag(ch.subject(), now.get().version(), reason)) {
+                return "flag " + ch.subject() + " deleted: " + stateText(now) + " -> absent, as before the phase";
+            }
+            return "flag " + ch.subject() + " already absent, as before the phase";
+        }
+        if (now.isPresent() && now.get().basisPoints() == ch.prevBasisPoints()) {
+            return "flag " + ch.subject() + " already at its previous value " + new FlagValue(ch.prevBasisPoints()).text();
+        }
+        Peers.FlagState set = peers.setFlag(ch.subject(), ch.prevBasisPoints(), expectedVersion(now), reason);
+        return "flag " + ch.subject() + " restored: " + stateText(now) + " -> " + new FlagValue(ch.prevBasisPoints()).text()
+                + " (value of version " + ch.prevVersion() + ", now version " + set.version() + ")";
     }
 
     private record PlanMigration(String target, String table) {

@@ -55,20 +55,28 @@ public class Peers {
         }
     }
 
-    public FlagState setFlag(String name, int basisPoints, String reason) {
-        Flag f = call("SetFlag " + name, () -> flags().setFlag(SetFlagRequest.newBuilder().setName(name)
-                .setBasisPoints(basisPoints).setReason(reason).build()));
+    /**
+     * Sets the flag only if it is still at {@code expectedVersion}. flag-service checks no version
+     * when it is 0 and has no "create only if absent", so 0 is for a flag read as absent and such a
+     * write still replaces a flag created since that read.
+     */
+    public FlagState setFlag(String name, int basisPoints, long expectedVersion, String reason) throws FlagVersionConflict {
+        Flag f = flagWrite("SetFlag " + name, () -> flags().setFlag(SetFlagRequest.newBuilder().setName(name)
+                .setBasisPoints(basisPoints).setExpectedVersion(expectedVersion).setReason(reason).build()));
         return new FlagState(f.getBasisPoints(), f.getVersion());
     }
 
-    /** Deletes the flag; a flag already gone is fine. */
-    public void deleteFlag(String name, String reason) {
+    /** Deletes the flag only if it is still at {@code expectedVersion}; false when it is already gone. */
+    public boolean deleteFlag(String name, long expectedVersion, String reason) throws FlagVersionConflict {
         try {
-            flags().deleteFlag(DeleteFlagRequest.newBuilder().setName(name).setReason(reason).build());
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
-                throw PeerException.of("DeleteFlag " + name, e);
+            flagWrite("DeleteFlag " + name, () -> flags().deleteFlag(DeleteFlagRequest.newBuilder().setName(name)
+                    .setExpectedVersion(expectedVersion).setReason(reason).build()));
+            return true;
+        } catch (PeerException e) {
+            if (e.getCause() instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return false;
             }
+            throw e;
         }
     }
 
@@ -153,6 +161,18 @@ public class Peers {
     private MigrationServiceGrpc.MigrationServiceBlockingStub migrations() {
         return MigrationServiceGrpc.newBlockingStub(channels.to(config.migrationWorker()))
                 .withDeadlineAfter(config.peerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A flag write whose ABORTED answer (expected_version no longer current) is a {@link FlagVersionConflict}. */
+    private static <T> T flagWrite(String what, Supplier<T> call) throws FlagVersionConflict {
+        try {
+            return call.get();
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.ABORTED) {
+                throw new FlagVersionConflict(what + ": " + e.getStatus().getDescription(), e);
+            }
+            throw PeerException.of(what, e);
+        }
     }
 
     private static <T> T call(String what, Supplier<T> call) {

@@ -233,6 +233,30 @@ public class RolloutStore {
         });
     }
 
+    /**
+     * Rewrites what a flag entry records as the flag before the change (exists, value, version) and,
+     * when {@code message} is not null, the FLAG_SET event that says so, in one transaction.
+     */
+    public void journalPrevious(Change ch, String phase, String message, String actor) {
+        Jdbc.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE rollout_change SET prev_exists = ?, prev_basis_points = ?, "
+                    + "prev_version = ? WHERE rollout_id = ? AND phase_idx = ? AND attempt = ? AND pos = ?")) {
+                ps.setBoolean(1, ch.prevExists());
+                setNullable(ps, 2, ch.prevBasisPoints(), Types.INTEGER);
+                setNullable(ps, 3, ch.prevVersion(), Types.BIGINT);
+                ps.setObject(4, uuid(ch.rolloutId()));
+                ps.setInt(5, ch.phaseIdx());
+                ps.setInt(6, ch.attempt());
+                ps.setInt(7, ch.pos());
+                ps.executeUpdate();
+            }
+            if (message != null) {
+                appendEvent(c, ch.rolloutId(), EventType.FLAG_SET, phase, message, actor);
+            }
+            return null;
+        });
+    }
+
     /** Breaches in a row of each rule (by its index in the plan) in one phase attempt; a rule at 0 is absent. */
     public Map<Integer, Integer> breachCounts(String rolloutId, int phaseIdx, int attempt) {
         return Jdbc.inTransaction(ds, c -> {

@@ -225,6 +225,30 @@ class RolloutAcrossServicesIT {
     }
 
     @Test
+    void aRollbackRestoresFromTheValueAnOperatorSetAfterThePhase() {
+        Controller c = shared;
+        Flag before = set("operator_flag", 0);
+        Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
+                name: operator-it
+                phases:
+                  - { name: canary, flags: { operator_flag: 10% }, gate: manual }
+                """).build());
+        c.await(r.getId(), x -> baking(x, 0));
+        Flag operators = set("operator_flag", 3_000);
+        assertThat(operators.getVersion()).isEqualTo(before.getVersion() + 2);
+
+        c.client().rollbackRollout(action(r.getId(), "operator took over"));
+        Flag restored = flag("operator_flag");
+        assertThat(restored.getBasisPoints()).isZero();
+        assertThat(restored.getVersion()).isEqualTo(operators.getVersion() + 1);
+        assertThat(RolloutEvents.upTo(c.client(), r.getId(), RolloutEventType.EVENT_PHASE_ROLLED_BACK, 1).stream()
+                .filter(e -> e.getType() == RolloutEventType.EVENT_FLAG_SET).map(RolloutEvent::getMessage)).containsExactly(
+                "flag operator_flag: off (v%d) -> 10%% (version %d)".formatted(before.getVersion(), before.getVersion() + 1),
+                "flag operator_flag restored: 30%% (v%d) -> off (value of version %d, now version %d)".formatted(
+                        operators.getVersion(), before.getVersion(), restored.getVersion()));
+    }
+
+    @Test
     void aPrometheusSignalDrivesARollback() {
         Controller c = shared;
         set("prom_tripwire", 0);
