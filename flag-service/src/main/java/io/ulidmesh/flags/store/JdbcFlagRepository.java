@@ -53,7 +53,8 @@ public class JdbcFlagRepository implements FlagRepository {
             if (before == null) {
                 after = new FlagState(command.name(), command.description(),
                         command.basisPoints() == null ? 0 : command.basisPoints(),
-                        command.cohort().isEmpty() ? command.name() : command.cohort(), 1, now, actor, command.reason());
+                        command.cohort().isEmpty() ? command.name() : command.cohort(), lastVersion(c, command.name()) + 1,
+                        now, actor, command.reason());
             } else {
                 int bp = command.basisPoints() == null ? before.basisPoints() : command.basisPoints();
                 String description = command.description().isEmpty() ? before.description() : command.description();
@@ -211,6 +212,21 @@ public class JdbcFlagRepository implements FlagRepository {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? new Current(flag(rs, 1), rs.getLong(9)) : null;
+            }
+        }
+    }
+
+    /**
+     * The version of the name's last recorded state (0 for a name never used): a flag deleted and
+     * created again continues from it, so an expected_version read before the delete cannot match
+     * the new flag.
+     */
+    private static long lastVersion(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT version FROM flag_change WHERE name = ? ORDER BY revision DESC LIMIT 1")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
             }
         }
     }

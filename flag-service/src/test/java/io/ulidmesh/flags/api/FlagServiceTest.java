@@ -208,7 +208,10 @@ class FlagServiceTest {
         Evaluation e = flags.evaluate(EvaluateRequest.newBuilder().setFlag(name).setEntityId("x").build());
         assertThat(e.getReason()).isEqualTo(EvaluationReason.FLAG_NOT_FOUND);
         Flag recreated = flags.setFlag(set(name).setEnabled(true).build());
-        assertThat(recreated.getVersion()).isEqualTo(1);
+        // Versions continue across the delete: a version read before it never matches the new flag.
+        assertThat(recreated.getVersion()).isEqualTo(2);
+        assertCode(() -> flags.setFlag(set(name).setPercentage(10).setExpectedVersion(1).build()),
+                Status.Code.ABORTED, "is at version 2");
         List<FlagChange> changes = history(name, 0, "").getChangesList();
         assertThat(changes).extracting(FlagChange::getType)
                 .containsExactly(FlagEventType.UPSERTED, FlagEventType.DELETED, FlagEventType.UPSERTED);
