@@ -166,9 +166,7 @@ public class RolloutStore {
         return Jdbc.inTransaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM rollout_change WHERE rollout_id = ? AND phase_idx = ? "
                     + "AND attempt = ? ORDER BY pos")) {
-                ps.setObject(1, uuid(rolloutId));
-                ps.setInt(2, phaseIdx);
-                ps.setInt(3, attempt);
+                bindAttempt(ps, rolloutId, phaseIdx, attempt);
                 List<Change> result = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -191,9 +189,7 @@ public class RolloutStore {
                     + "subject, prev_exists, prev_basis_points, prev_version, target_basis_points, migration_index) "
                     + "VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
                 for (Change ch : journal) {
-                    ps.setObject(1, uuid(ch.rolloutId()));
-                    ps.setInt(2, ch.phaseIdx());
-                    ps.setInt(3, ch.attempt());
+                    bindAttempt(ps, ch.rolloutId(), ch.phaseIdx(), ch.attempt());
                     ps.setInt(4, ch.pos());
                     ps.setString(5, ch.kind().name());
                     ps.setString(6, ch.subject());
@@ -262,9 +258,7 @@ public class RolloutStore {
         return Jdbc.inTransaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT rule_idx, in_a_row FROM rollout_breach_count "
                     + "WHERE rollout_id = ? AND phase_idx = ? AND attempt = ?")) {
-                ps.setObject(1, uuid(rolloutId));
-                ps.setInt(2, phaseIdx);
-                ps.setInt(3, attempt);
+                bindAttempt(ps, rolloutId, phaseIdx, attempt);
                 Map<Integer, Integer> counts = new TreeMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -286,9 +280,7 @@ public class RolloutStore {
                     ? "DELETE FROM rollout_breach_count WHERE rollout_id = ? AND phase_idx = ? AND attempt = ? AND rule_idx = ?"
                     : "INSERT INTO rollout_breach_count (rollout_id, phase_idx, attempt, rule_idx, in_a_row) VALUES (?,?,?,?,?) "
                     + "ON CONFLICT (rollout_id, phase_idx, attempt, rule_idx) DO UPDATE SET in_a_row = EXCLUDED.in_a_row")) {
-                ps.setObject(1, uuid(rolloutId));
-                ps.setInt(2, p.idx());
-                ps.setInt(3, p.attempt());
+                bindAttempt(ps, rolloutId, p.idx(), p.attempt());
                 ps.setInt(4, ruleIdx);
                 if (inARow != 0) {
                     ps.setInt(5, inARow);
@@ -378,5 +370,12 @@ public class RolloutStore {
 
     private static UUID uuid(String ulid) {
         return Ulids.toUuid(Ulids.parse("id", ulid));
+    }
+
+    /** Binds a phase attempt's key (rollout, phase index, attempt) as the statement's first three parameters. */
+    private static void bindAttempt(PreparedStatement ps, String rolloutId, int phaseIdx, int attempt) throws SQLException {
+        ps.setObject(1, uuid(rolloutId));
+        ps.setInt(2, phaseIdx);
+        ps.setInt(3, attempt);
     }
 }
