@@ -18,10 +18,6 @@ public record LoadResult(String name, long targetRate, int concurrency, long ops
         return opsPerSecond() * itemsPerOp;
     }
 
-    public double percentileMicros(double p) {
-        return latencyMicros.getValueAtPercentile(p);
-    }
-
     public static String header() {
         return String.format("%-34s %9s %5s %12s %14s %9s %9s %9s %9s %9s %7s",
                 "benchmark", "rate", "inflt", "ops/s", "items/s", "p50 µs", "p95 µs", "p99 µs", "p99.9 µs",

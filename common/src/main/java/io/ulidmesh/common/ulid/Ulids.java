@@ -2,7 +2,6 @@ package io.ulidmesh.common.ulid;
 
 import com.github.f4b6a3.ulid.Ulid;
 import io.ulidmesh.common.error.DomainException;
-import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -67,10 +66,6 @@ public final class Ulids {
 
     public static Ulid fromUuid(UUID uuid) {
         return Ulid.from(uuid);
-    }
-
-    public static Instant timeOf(Ulid ulid) {
-        return ulid.getInstant();
     }
 
     private static String abbreviate(String text) {
