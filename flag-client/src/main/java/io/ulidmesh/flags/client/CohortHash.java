@@ -1,7 +1,7 @@
 package io.ulidmesh.flags.client;
 
 /**
- * The cohort hash of ARCHITECTURE.md, the one implementation the flag-service and every Java
+ * The cohort hash of docs/architecture.md, the one implementation the flag-service and every Java
  * client share:
  * <pre>
  * key     = UTF-8 bytes of cohort + ":" + entity_id
