@@ -15,7 +15,7 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * No Docker engine or cluster runs here, so the deployment files are proved offline with the real
  * tools: docker-compose renders the compose file, kubectl renders the kustomization, promtool checks
- * the Prometheus configuration. The rendered output is then checked against ARCHITECTURE.md.
+ * the Prometheus configuration. The rendered output is then checked against docs/architecture.md.
  */
 class DeploymentFilesTest {
     private static final Path TOP = Path.of("..").toAbsolutePath().normalize();

@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** ARCHITECTURE.md: {@code /q/health/ready} is DOWN while the service's database is unreachable. */
+/** docs/architecture.md: {@code /q/health/ready} is DOWN while the service's database is unreachable. */
 class ReadinessFollowsTheDatabaseIT {
     private final HttpClient http = HttpClient.newHttpClient();
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What ARCHITECTURE.md asks of every service besides its own RPCs. Each service's
+ * What docs/architecture.md asks of every service besides its own RPCs. Each service's
  * {@code @QuarkusTest} subclass names its gRPC service.
  */
 public abstract class ServiceBasicsContract {
