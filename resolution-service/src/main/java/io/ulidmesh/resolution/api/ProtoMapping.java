@@ -1,9 +1,12 @@
 package io.ulidmesh.resolution.api;
 
-import com.google.protobuf.Timestamp;
+import com.github.f4b6a3.ulid.Ulid;
 import io.grpc.Status;
 import io.ulidmesh.common.error.GrpcErrorMapping;
+import io.ulidmesh.common.grpc.Timestamps;
+import io.ulidmesh.proto.resolution.v1.BatchResolveResponse;
 import io.ulidmesh.proto.resolution.v1.Edge;
+import io.ulidmesh.proto.resolution.v1.GenerateResponse;
 import io.ulidmesh.proto.resolution.v1.GetStatsResponse;
 import io.ulidmesh.proto.resolution.v1.LinkResponse;
 import io.ulidmesh.proto.resolution.v1.Reference;
@@ -12,14 +15,16 @@ import io.ulidmesh.proto.resolution.v1.RegisterRequest;
 import io.ulidmesh.proto.resolution.v1.RegisterStreamResponse;
 import io.ulidmesh.proto.resolution.v1.TraceResponse;
 import io.ulidmesh.resolution.domain.BatchOutcome;
+import io.ulidmesh.resolution.domain.Link;
 import io.ulidmesh.resolution.domain.LinkOutcome;
 import io.ulidmesh.resolution.domain.RegisterCommand;
+import io.ulidmesh.resolution.domain.RegisteredReference;
 import io.ulidmesh.resolution.domain.Stats;
 import io.ulidmesh.resolution.domain.TraceResult;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /** protobuf ⇄ domain. */
 final class ProtoMapping {
@@ -31,32 +36,54 @@ final class ProtoMapping {
                 r.getMetadataMap(), r.getRelatedUlidsList(), actor);
     }
 
-    static Reference reference(io.ulidmesh.resolution.domain.Reference r) {
+    static GenerateResponse generated(Ulid[] ulids) {
+        GenerateResponse.Builder b = GenerateResponse.newBuilder();
+        for (Ulid u : ulids) {
+            b.addUlids(u.toString());
+        }
+        return b.build();
+    }
+
+    static Reference reference(RegisteredReference r) {
         return Reference.newBuilder()
                 .setUlid(r.ulid().toString())
                 .setSystem(r.system())
                 .setReferenceType(r.referenceType())
                 .setReference(r.reference())
                 .putAllMetadata(r.metadata())
-                .setUlidTime(timestamp(r.ulid().getInstant()))
-                .setRegisteredAt(timestamp(r.registeredAt()))
+                .setUlidTime(Timestamps.toProto(r.ulid().getInstant()))
+                .setRegisteredAt(Timestamps.toProto(r.registeredAt()))
                 .setRegisteredBy(r.registeredBy())
                 .build();
     }
 
-    static Edge edge(io.ulidmesh.resolution.domain.Edge e) {
-        return Edge.newBuilder().setFromUlid(e.from().toString()).setToUlid(e.to().toString())
-                .setRelation(e.relation()).build();
+    /** The found references and the missing ULIDs, each in request order. */
+    static BatchResolveResponse batch(List<Ulid> ulids, Map<Ulid, RegisteredReference> found) {
+        BatchResolveResponse.Builder b = BatchResolveResponse.newBuilder();
+        for (Ulid u : ulids) {
+            RegisteredReference r = found.get(u);
+            if (r != null) {
+                b.addReferences(reference(r));
+            } else {
+                b.addMissing(u.toString());
+            }
+        }
+        return b.build();
+    }
+
+    static Edge edge(Link link) {
+        return Edge.newBuilder().setFromUlid(link.from().toString()).setToUlid(link.to().toString())
+                .setRelation(link.relation()).build();
     }
 
     static LinkResponse link(LinkOutcome outcome) {
-        return LinkResponse.newBuilder().setEdge(edge(outcome.edge())).setCreated(outcome.created()).build();
+        return LinkResponse.newBuilder().setEdge(edge(outcome.link())).setCreated(outcome.created()).build();
     }
 
     static TraceResponse trace(TraceResult t) {
         TraceResponse.Builder b = TraceResponse.newBuilder().setOrigin(reference(t.origin()));
         t.related().forEach(r -> b.addRelated(reference(r)));
-        t.edges().forEach(e -> b.addEdges(edge(e)));
+        t.links().forEach(l -> b.addEdges(edge(l)));
         return b.build();
     }
 
@@ -76,15 +103,10 @@ final class ProtoMapping {
         return b;
     }
 
-
     /** The response with its errors in stream order (chunks may finish out of order). */
     static RegisterStreamResponse inStreamOrder(RegisterStreamResponse.Builder b) {
         List<RegisterError> errors = new ArrayList<>(b.getErrorsList());
         errors.sort(Comparator.comparingLong(RegisterError::getIndex));
         return b.clearErrors().addAllErrors(errors).build();
-    }
-
-    private static Timestamp timestamp(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
     }
 }

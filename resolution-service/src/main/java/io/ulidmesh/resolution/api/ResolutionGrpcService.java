@@ -6,9 +6,9 @@ import io.quarkus.grpc.GrpcService;
 import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.ulidmesh.common.actor.Actor;
 import io.ulidmesh.common.error.DomainException;
+import io.ulidmesh.common.grpc.Blocking;
 import io.ulidmesh.common.ulid.Ulids;
 import io.ulidmesh.proto.resolution.v1.BatchResolveRequest;
 import io.ulidmesh.proto.resolution.v1.BatchResolveResponse;
@@ -28,15 +28,12 @@ import io.ulidmesh.proto.resolution.v1.RegisterStreamResponse;
 import io.ulidmesh.proto.resolution.v1.ResolveRequest;
 import io.ulidmesh.proto.resolution.v1.TraceRequest;
 import io.ulidmesh.proto.resolution.v1.TraceResponse;
-import io.ulidmesh.resolution.config.RegistryMetrics;
 import io.ulidmesh.resolution.domain.Limits;
-import io.ulidmesh.resolution.domain.RegisterCommand;
+import io.ulidmesh.resolution.domain.RegisteredReference;
 import io.ulidmesh.resolution.domain.Registry;
-import jakarta.inject.Inject;
-import java.util.ArrayList;
+import io.ulidmesh.resolution.metrics.ResolutionMetrics;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -52,30 +49,23 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
     static final int CHUNK = 1000;
     private static final int WRITES_IN_FLIGHT = 2;
 
-    @Inject
-    Registry registry;
+    private final Registry registry;
+    private final ResolutionMetrics metrics;
 
-    @Inject
-    RegistryMetrics metrics;
-
-    private final Executor worker = Infrastructure.getDefaultWorkerPool();
+    ResolutionGrpcService(Registry registry, ResolutionMetrics metrics) {
+        this.registry = registry;
+        this.metrics = metrics;
+    }
 
     @Override
     public Uni<GenerateResponse> generate(GenerateRequest request) {
-        return now(() -> {
-            Ulid[] ulids = registry.generate(request.getCount());
-            GenerateResponse.Builder b = GenerateResponse.newBuilder();
-            for (Ulid u : ulids) {
-                b.addUlids(u.toString());
-            }
-            return b.build();
-        });
+        return now(() -> ProtoMapping.generated(registry.generate(request.getCount())));
     }
 
     @Override
     public Uni<Reference> register(RegisterRequest request) {
-        RegisterCommand command = ProtoMapping.command(request, Actor.current());
-        return blocking(() -> ProtoMapping.reference(registry.register(command)));
+        String actor = Actor.current();
+        return Blocking.call(() -> ProtoMapping.reference(registry.register(ProtoMapping.command(request, actor))));
     }
 
     @Override
@@ -88,7 +78,7 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
                 // the same ULID are safe: ON CONFLICT waits for the other insert, then compares.
                 .onItem().transformToUni(chunk -> {
                     long first = index.getAndAdd(chunk.size());
-                    return blocking(() -> registry.registerAll(chunk, first));
+                    return Blocking.call(() -> registry.registerAll(chunk, first));
                 }).merge(WRITES_IN_FLIGHT)
                 .collect().in(RegisterStreamResponse::newBuilder, ProtoMapping::add)
                 .map(ProtoMapping::inStreamOrder);
@@ -103,13 +93,13 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
         } catch (DomainException e) {
             return Uni.createFrom().failure(e);
         }
-        io.ulidmesh.resolution.domain.Reference hit = registry.cached(ulid);
+        RegisteredReference hit = registry.cached(ulid);
         if (hit != null) {
             Reference reply = ProtoMapping.reference(hit);
             metrics.resolved(true, System.nanoTime() - start);
             return Uni.createFrom().item(reply);
         }
-        return blocking(() -> ProtoMapping.reference(registry.resolve(ulid)))
+        return Blocking.call(() -> ProtoMapping.reference(registry.resolve(ulid)))
                 .invoke(() -> metrics.resolved(false, System.nanoTime() - start));
     }
 
@@ -117,62 +107,26 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
     public Uni<BatchResolveResponse> batchResolve(BatchResolveRequest request) {
         List<Ulid> ulids;
         try {
-            ulids = parseAll(request.getUlidsList());
+            ulids = Limits.batchResolve(request.getUlidsList());
         } catch (DomainException e) {
             return Uni.createFrom().failure(e);
         }
-        Map<Ulid, io.ulidmesh.resolution.domain.Reference> cached = registry.cachedAll(ulids);
-        if (allIn(cached, ulids)) {
-            registry.countCacheHits(ulids.size());
-            return Uni.createFrom().item(batchResponse(ulids, cached));
+        Map<Ulid, RegisteredReference> cached = registry.allCached(ulids);
+        if (cached != null) {
+            return Uni.createFrom().item(ProtoMapping.batch(ulids, cached));
         }
-        return blocking(() -> batchResponse(ulids, registry.resolveAll(ulids)));
-    }
-
-    private static boolean allIn(Map<Ulid, ?> found, List<Ulid> ulids) {
-        for (Ulid u : ulids) {
-            if (!found.containsKey(u)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static List<Ulid> parseAll(List<String> texts) {
-        if (texts.size() > Limits.MAX_BATCH_RESOLVE) {
-            throw DomainException.invalid("ulids has " + texts.size() + " entries; at most "
-                    + Limits.MAX_BATCH_RESOLVE + " are allowed");
-        }
-        List<Ulid> ulids = new ArrayList<>(texts.size());
-        for (int i = 0; i < texts.size(); i++) {
-            ulids.add(Ulids.parse("ulids[" + i + "]", texts.get(i)));
-        }
-        return ulids;
-    }
-
-    private static BatchResolveResponse batchResponse(List<Ulid> ulids,
-                                                      Map<Ulid, io.ulidmesh.resolution.domain.Reference> found) {
-        BatchResolveResponse.Builder b = BatchResolveResponse.newBuilder();
-        for (Ulid u : ulids) {
-            io.ulidmesh.resolution.domain.Reference r = found.get(u);
-            if (r != null) {
-                b.addReferences(ProtoMapping.reference(r));
-            } else {
-                b.addMissing(u.toString());
-            }
-        }
-        return b.build();
+        return Blocking.call(() -> ProtoMapping.batch(ulids, registry.resolveAll(ulids)));
     }
 
     @Override
     public Uni<LinkResponse> link(LinkRequest request) {
-        return blocking(() -> ProtoMapping.link(
+        return Blocking.call(() -> ProtoMapping.link(
                 registry.link(request.getFromUlid(), request.getToUlid(), request.getRelation())));
     }
 
     @Override
     public Uni<TraceResponse> trace(TraceRequest request) {
-        return blocking(() -> ProtoMapping.trace(registry.trace(request.getUlid(), request.getMaxDepth())));
+        return Blocking.call(() -> ProtoMapping.trace(registry.trace(request.getUlid(), request.getMaxDepth())));
     }
 
     /**
@@ -184,36 +138,30 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
         ServerCall<?, ?> call = ExportFlowControl.currentCall();
         String system;
         Ulid after;
+        long limit;
         try {
             system = request.getSystem().isEmpty() ? null : Limits.name("system", request.getSystem());
             after = request.getAfterUlid().isEmpty() ? null : Ulids.parse("after_ulid", request.getAfterUlid());
-            if (request.getLimit() < 0) {
-                throw DomainException.invalid("limit " + request.getLimit() + " is negative; use 0 for no limit");
-            }
+            limit = Limits.exportLimit(request.getLimit());
         } catch (DomainException e) {
             return Multi.createFrom().failure(e);
         }
         AtomicReference<Ulid> cursor = new AtomicReference<>(after);
         Multi<Reference> all = Multi.createBy().repeating()
                 .uni(() -> ExportFlowControl.whenReady(call).chain(() -> call != null && call.isCancelled()
-                        ? Uni.createFrom().item(List.<io.ulidmesh.resolution.domain.Reference>of())
-                        : blocking(() -> registry.page(system, cursor.get(), CHUNK))))
+                        ? Uni.createFrom().item(List.<RegisteredReference>of())
+                        : Blocking.call(() -> registry.page(system, cursor.get(), CHUNK))))
                 .until(List::isEmpty)
                 .onItem().transformToIterable(page -> {
-                    metrics.exported(page.size());
                     cursor.set(page.get(page.size() - 1).ulid());
                     return page.stream().map(ProtoMapping::reference).toList();
                 });
-        return request.getLimit() > 0 ? all.select().first(request.getLimit()) : all;
+        return limit > 0 ? all.select().first(limit) : all;
     }
 
     @Override
     public Uni<GetStatsResponse> getStats(GetStatsRequest request) {
-        return blocking(() -> {
-            var stats = registry.stats();
-            metrics.references(stats.references());
-            return ProtoMapping.stats(stats);
-        });
+        return Blocking.call(() -> ProtoMapping.stats(registry.stats()));
     }
 
     @Override
@@ -221,10 +169,7 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
         return Uni.createFrom().item(EchoResponse.newBuilder().setPayload(request.getPayload()).build());
     }
 
-    private <T> Uni<T> blocking(Supplier<T> work) {
-        return Uni.createFrom().item(work).runSubscriptionOn(worker);
-    }
-
+    /** Event-loop work whose refusal becomes a failed Uni rather than a thrown exception. */
     private static <T> Uni<T> now(Supplier<T> work) {
         try {
             return Uni.createFrom().item(work.get());

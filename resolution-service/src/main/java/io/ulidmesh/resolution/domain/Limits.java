@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
-/** The registry's input rules (ARCHITECTURE.md and docs/resolution-service.md), each failure an INVALID_ARGUMENT. */
+/** The registry's input rules (docs/architecture.md and docs/resolution-service.md), each failure an INVALID_ARGUMENT. */
 public final class Limits {
     public static final int MAX_GENERATE = 10_000;
     public static final int MAX_BATCH_RESOLVE = 10_000;
@@ -69,6 +69,27 @@ public final class Limits {
             throw DomainException.invalid("count " + count + " is out of range; Generate makes 1.." + MAX_GENERATE);
         }
         return count;
+    }
+
+    /** The ULIDs of one BatchResolve, at most {@value #MAX_BATCH_RESOLVE}, each named by its index when malformed. */
+    public static List<Ulid> batchResolve(List<String> texts) {
+        if (texts.size() > MAX_BATCH_RESOLVE) {
+            throw DomainException.invalid("ulids has " + texts.size() + " entries; at most "
+                    + MAX_BATCH_RESOLVE + " are allowed");
+        }
+        List<Ulid> ulids = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            ulids.add(Ulids.parse("ulids[" + i + "]", texts.get(i)));
+        }
+        return ulids;
+    }
+
+    /** Export's limit: 0 for none. */
+    public static long exportLimit(long limit) {
+        if (limit < 0) {
+            throw DomainException.invalid("limit " + limit + " is negative; use 0 for no limit");
+        }
+        return limit;
     }
 
     public static int traceDepth(int maxDepth) {

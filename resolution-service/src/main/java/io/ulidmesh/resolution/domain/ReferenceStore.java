@@ -14,19 +14,19 @@ public interface ReferenceStore {
     Map<Ulid, Instant> insertAbsent(List<Registration> registrations);
 
     /** The registered references among {@code ulids}, in no particular order. */
-    List<Reference> find(Collection<Ulid> ulids);
+    List<RegisteredReference> find(Collection<Ulid> ulids);
 
     /** Which of {@code ulids} are registered. */
     Set<Ulid> registered(Collection<Ulid> ulids);
 
     /** Inserts the links that do not exist yet; returns those inserted. */
-    List<Edge> insertLinks(Collection<Edge> edges);
+    List<Link> insertLinks(Collection<Link> links);
 
     /** Every link starting or ending at one of {@code ulids}. */
-    List<Edge> linksTouching(Collection<Ulid> ulids);
+    List<Link> linksTouching(Collection<Ulid> ulids);
 
     /** Up to {@code limit} references after {@code after} (null: from the start) in ULID order, of one system or all (null). */
-    List<Reference> page(String system, Ulid after, int limit);
+    List<RegisteredReference> page(String system, Ulid after, int limit);
 
     Stats stats();
 }

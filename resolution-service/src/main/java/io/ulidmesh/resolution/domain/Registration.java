@@ -1,6 +1,7 @@
 package io.ulidmesh.resolution.domain;
 
 import com.github.f4b6a3.ulid.Ulid;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -9,7 +10,7 @@ public record Registration(Ulid ulid, String system, String referenceType, Strin
                            Map<String, String> metadata, List<Ulid> related, String actor) {
 
     /** The reference this registration creates, stamped with the time the registry recorded it. */
-    public Reference recordedAt(java.time.Instant registeredAt) {
-        return new Reference(ulid, system, referenceType, reference, metadata, registeredAt, actor);
+    public RegisteredReference recordedAt(Instant registeredAt) {
+        return new RegisteredReference(ulid, system, referenceType, reference, metadata, registeredAt, actor);
     }
 }

@@ -21,14 +21,14 @@ import org.jboss.logging.Logger;
  * The registry's rules: registration with idempotency and collision detection, cached resolution
  * (a registration never changes, and misses are never cached, so a ULID registered after a miss
  * resolves at once), links and traces. Blocking: callers run it off the event loop, except
- * {@link #cached} and {@link #generate}.
+ * {@link #cached}, {@link #allCached} and {@link #generate}.
  */
 public final class Registry {
     private static final Logger LOG = Logger.getLogger(Registry.class);
 
     private final ReferenceStore store;
     private final MonotonicUlidGenerator generator;
-    private final Cache<Ulid, Reference> cache;
+    private final Cache<Ulid, RegisteredReference> cache;
     private final RegistryListener listener;
 
     public Registry(ReferenceStore store, MonotonicUlidGenerator generator, long cacheSize, RegistryListener listener) {
@@ -43,12 +43,12 @@ public final class Registry {
     }
 
     /** Registers one ULID; returns the new or (identical) existing reference. */
-    public Reference register(RegisterCommand command) {
+    public RegisteredReference register(RegisterCommand command) {
         Object result = registerChunk(List.of(command))[0];
         if (result instanceof DomainException e) {
             throw e;
         }
-        Reference ref = result instanceof Created c ? c.reference : (Reference) result;
+        RegisteredReference ref = result instanceof Created c ? c.reference : (RegisteredReference) result;
         LOG.debugf("registered %s for %s/%s %s", ref.ulid(), ref.system(), ref.referenceType(), ref.reference());
         return ref;
     }
@@ -73,15 +73,15 @@ public final class Registry {
 
     /** A reference registered by this call (as opposed to an identical one found in place). */
     private static final class Created {
-        final Reference reference;
+        final RegisteredReference reference;
 
-        Created(Reference reference) {
+        Created(RegisteredReference reference) {
             this.reference = reference;
         }
     }
 
     /**
-     * One result per command: {@link Created}, an existing identical {@link Reference}, or the
+     * One result per command: {@link Created}, an existing identical {@link RegisteredReference}, or the
      * {@link DomainException} refusing it. Inserts in one statement, then tells unchanged from
      * collisions among the ULIDs that were already there.
      */
@@ -107,14 +107,14 @@ public final class Registry {
         }
         Map<Ulid, Instant> inserted = toInsert.isEmpty() ? Map.of() : store.insertAbsent(toInsert);
         List<Ulid> present = first.keySet().stream().filter(u -> !inserted.containsKey(u)).toList();
-        Map<Ulid, Reference> existing = new HashMap<>();
+        Map<Ulid, RegisteredReference> existing = new HashMap<>();
         if (!present.isEmpty()) {
-            for (Reference r : store.find(present)) {
+            for (RegisteredReference r : store.find(present)) {
                 existing.put(r.ulid(), r);
             }
         }
 
-        List<Edge> links = new ArrayList<>();
+        List<Link> links = new ArrayList<>();
         long created = 0;
         long same = 0;
         long collisions = 0;
@@ -133,7 +133,7 @@ public final class Registry {
                 created++;
             } else {
                 // A repeat within the chunk compares with the item that registered it.
-                Reference owner = at != null ? ((Created) results[firstIndex]).reference : existing.get(ulid);
+                RegisteredReference owner = at != null ? ((Created) results[firstIndex]).reference : existing.get(ulid);
                 if (owner.sameContentAs(reg)) {
                     results[i] = owner;
                     same++;
@@ -144,7 +144,7 @@ public final class Registry {
                 }
             }
             for (Ulid r : reg.related()) {
-                links.add(new Edge(ulid, r, Limits.DEFAULT_RELATION));
+                links.add(new Link(ulid, r, Limits.DEFAULT_RELATION));
             }
         }
         if (!links.isEmpty()) {
@@ -158,7 +158,7 @@ public final class Registry {
         return results;
     }
 
-    private static DomainException collision(Reference owner, Registration reg) {
+    private static DomainException collision(RegisteredReference owner, Registration reg) {
         LOG.infof("collision on %s: held by %s/%s '%s', claimed for %s/%s '%s'", owner.ulid(), owner.system(),
                 owner.referenceType(), owner.reference(), reg.system(), reg.referenceType(), reg.reference());
         return DomainException.alreadyExists("ulid " + owner.ulid() + " is already registered to "
@@ -192,7 +192,7 @@ public final class Registry {
         if (outside.isEmpty()) {
             return;
         }
-        Set<Ulid> known = outside.isEmpty() ? Set.of() : store.registered(outside);
+        Set<Ulid> known = store.registered(outside);
         boolean changed = true;
         while (changed) {
             changed = false;
@@ -219,8 +219,8 @@ public final class Registry {
     }
 
     /** The cached reference of {@code ulid}, or null; never touches the database (event-loop safe). */
-    public Reference cached(Ulid ulid) {
-        Reference hit = cache.getIfPresent(ulid);
+    public RegisteredReference cached(Ulid ulid) {
+        RegisteredReference hit = cache.getIfPresent(ulid);
         if (hit != null) {
             listener.cacheLookups(1, 0);
         }
@@ -228,8 +228,8 @@ public final class Registry {
     }
 
     /** Resolves through the cache, then the database; NOT_FOUND when not registered. */
-    public Reference resolve(Ulid ulid) {
-        Reference ref = resolveAll(List.of(ulid)).get(ulid);
+    public RegisteredReference resolve(Ulid ulid) {
+        RegisteredReference ref = resolveAll(List.of(ulid)).get(ulid);
         if (ref == null) {
             throw DomainException.notFound("ulid " + ulid + " is not registered");
         }
@@ -237,11 +237,11 @@ public final class Registry {
     }
 
     /** The registered references among {@code ulids}; absent ones are simply not in the map. */
-    public Map<Ulid, Reference> resolveAll(Collection<Ulid> ulids) {
-        Map<Ulid, Reference> found = new HashMap<>(ulids.size() * 2);
+    public Map<Ulid, RegisteredReference> resolveAll(Collection<Ulid> ulids) {
+        Map<Ulid, RegisteredReference> found = new HashMap<>(ulids.size() * 2);
         List<Ulid> misses = new ArrayList<>();
         for (Ulid u : ulids) {
-            Reference hit = cache.getIfPresent(u);
+            RegisteredReference hit = cache.getIfPresent(u);
             if (hit != null) {
                 found.put(u, hit);
             } else {
@@ -250,7 +250,7 @@ public final class Registry {
         }
         listener.cacheLookups(found.size(), misses.size());
         if (!misses.isEmpty()) {
-            for (Reference r : store.find(misses)) {
+            for (RegisteredReference r : store.find(misses)) {
                 cache.put(r.ulid(), r);
                 found.put(r.ulid(), r);
             }
@@ -258,21 +258,21 @@ public final class Registry {
         return found;
     }
 
-    /** Only the cached references among {@code ulids}; callers go to {@link #resolveAll} for the rest. */
-    public Map<Ulid, Reference> cachedAll(Collection<Ulid> ulids) {
-        Map<Ulid, Reference> found = new HashMap<>(ulids.size() * 2);
+    /**
+     * Every one of {@code ulids} from the cache, counted as hits, or null (nothing counted) when any
+     * is not cached; callers go to {@link #resolveAll} then. Never touches the database (event-loop safe).
+     */
+    public Map<Ulid, RegisteredReference> allCached(Collection<Ulid> ulids) {
+        Map<Ulid, RegisteredReference> found = new HashMap<>(ulids.size() * 2);
         for (Ulid u : ulids) {
-            Reference hit = cache.getIfPresent(u);
-            if (hit != null) {
-                found.put(u, hit);
+            RegisteredReference hit = cache.getIfPresent(u);
+            if (hit == null) {
+                return null;
             }
+            found.put(u, hit);
         }
+        listener.cacheLookups(ulids.size(), 0);
         return found;
-    }
-
-    /** Counts a BatchResolve answered wholly from the cache. */
-    public void countCacheHits(int hits) {
-        listener.cacheLookups(hits, 0);
     }
 
     public LinkOutcome link(String fromText, String toText, String relationText) {
@@ -290,32 +290,32 @@ public final class Registry {
                         + " is not registered; register it before linking");
             }
         }
-        Edge edge = new Edge(from, to, relation);
-        boolean created = !store.insertLinks(List.of(edge)).isEmpty();
+        Link link = new Link(from, to, relation);
+        boolean created = !store.insertLinks(List.of(link)).isEmpty();
         if (created) {
             LOG.infof("linked %s -[%s]-> %s", from, relation, to);
         }
-        return new LinkOutcome(edge, created);
+        return new LinkOutcome(link, created);
     }
 
     /** Breadth-first over links in both directions, one query per level, each ULID visited once (cycles end there). */
     public TraceResult trace(String ulidText, int maxDepth) {
         Ulid originUlid = Ulids.parse("ulid", ulidText);
         int depth = Limits.traceDepth(maxDepth);
-        Reference origin = resolve(originUlid);
+        RegisteredReference origin = resolve(originUlid);
         Set<Ulid> visited = new HashSet<>();
         visited.add(originUlid);
-        Set<Edge> edges = new LinkedHashSet<>();
+        Set<Link> links = new LinkedHashSet<>();
         List<Ulid> frontier = List.of(originUlid);
         for (int level = 1; level <= depth && !frontier.isEmpty(); level++) {
             List<Ulid> next = new ArrayList<>();
-            for (Edge e : store.linksTouching(frontier)) {
-                edges.add(e);
-                if (visited.add(e.from())) {
-                    next.add(e.from());
+            for (Link link : store.linksTouching(frontier)) {
+                links.add(link);
+                if (visited.add(link.from())) {
+                    next.add(link.from());
                 }
-                if (visited.add(e.to())) {
-                    next.add(e.to());
+                if (visited.add(link.to())) {
+                    next.add(link.to());
                 }
             }
             if (visited.size() - 1 > Limits.MAX_TRACE_REFERENCES) {
@@ -325,19 +325,24 @@ public final class Registry {
             frontier = next;
         }
         visited.remove(originUlid);
-        List<Reference> related = new ArrayList<>(resolveAll(visited).values());
-        related.sort(Comparator.comparing(Reference::ulid));
-        List<Edge> edgeList = new ArrayList<>(edges);
-        edgeList.sort(Comparator.comparing(Edge::from).thenComparing(Edge::to).thenComparing(Edge::relation));
-        return new TraceResult(origin, related, edgeList);
+        List<RegisteredReference> related = new ArrayList<>(resolveAll(visited).values());
+        related.sort(Comparator.comparing(RegisteredReference::ulid));
+        List<Link> linkList = new ArrayList<>(links);
+        linkList.sort(Comparator.comparing(Link::from).thenComparing(Link::to).thenComparing(Link::relation));
+        return new TraceResult(origin, related, linkList);
     }
 
     /** One page of Export; {@code system} null or empty for every system, {@code after} null for the start. */
-    public List<Reference> page(String system, Ulid after, int limit) {
-        return store.page(system, after, limit);
+    public List<RegisteredReference> page(String system, Ulid after, int limit) {
+        List<RegisteredReference> page = store.page(system, after, limit);
+        listener.exported(page.size());
+        return page;
     }
 
+    /** Exact counts, read from the database; the listener learns the registry's size. */
     public Stats stats() {
-        return store.stats();
+        Stats stats = store.stats();
+        listener.counted(stats.references());
+        return stats;
     }
 }

@@ -8,4 +8,10 @@ public interface RegistryListener {
 
     /** One Resolve or one ULID of BatchResolve/Trace looked up in the cache. */
     void cacheLookups(long hits, long misses);
+
+    /** The registry holds exactly {@code references} (just counted in the database). */
+    void counted(long references);
+
+    /** Export read {@code references} from the database for a caller. */
+    void exported(int references);
 }

@@ -2,8 +2,8 @@ package io.ulidmesh.resolution.store;
 
 import com.github.f4b6a3.ulid.Ulid;
 import io.ulidmesh.common.jdbc.Jdbc;
-import io.ulidmesh.resolution.domain.Edge;
-import io.ulidmesh.resolution.domain.Reference;
+import io.ulidmesh.resolution.domain.Link;
+import io.ulidmesh.resolution.domain.RegisteredReference;
 import io.ulidmesh.resolution.domain.ReferenceStore;
 import io.ulidmesh.resolution.domain.Registration;
 import io.ulidmesh.resolution.domain.Stats;
@@ -159,7 +159,7 @@ public final class JdbcReferenceStore implements ReferenceStore {
     }
 
     @Override
-    public List<Reference> find(Collection<Ulid> ulids) {
+    public List<RegisteredReference> find(Collection<Ulid> ulids) {
         return Jdbc.withConnection(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT " + COLUMNS + " FROM reference WHERE ulid = ANY(?)")) {
@@ -186,16 +186,16 @@ public final class JdbcReferenceStore implements ReferenceStore {
     }
 
     @Override
-    public List<Edge> insertLinks(Collection<Edge> edges) {
-        int n = edges.size();
+    public List<Link> insertLinks(Collection<Link> links) {
+        int n = links.size();
         UUID[] from = new UUID[n];
         UUID[] to = new UUID[n];
         String[] relation = new String[n];
         int i = 0;
-        for (Edge e : edges) {
-            from[i] = e.from().toUuid();
-            to[i] = e.to().toUuid();
-            relation[i++] = e.relation();
+        for (Link link : links) {
+            from[i] = link.from().toUuid();
+            to[i] = link.to().toUuid();
+            relation[i++] = link.relation();
         }
         return Jdbc.withConnection(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
@@ -206,13 +206,13 @@ public final class JdbcReferenceStore implements ReferenceStore {
                 ps.setArray(1, c.createArrayOf("uuid", from));
                 ps.setArray(2, c.createArrayOf("uuid", to));
                 ps.setArray(3, c.createArrayOf("text", relation));
-                return edges(ps);
+                return links(ps);
             }
         });
     }
 
     @Override
-    public List<Edge> linksTouching(Collection<Ulid> ulids) {
+    public List<Link> linksTouching(Collection<Ulid> ulids) {
         return Jdbc.withConnection(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT from_ulid, to_ulid, relation FROM link WHERE from_ulid = ANY(?1)
@@ -221,13 +221,13 @@ public final class JdbcReferenceStore implements ReferenceStore {
                 Array array = uuidArray(c, ulids);
                 ps.setArray(1, array);
                 ps.setArray(2, array);
-                return edges(ps);
+                return links(ps);
             }
         });
     }
 
     @Override
-    public List<Reference> page(String system, Ulid after, int limit) {
+    public List<RegisteredReference> page(String system, Ulid after, int limit) {
         return Jdbc.withConnection(dataSource, c -> {
             boolean bySystem = system != null && !system.isEmpty();
             String sql = "SELECT " + COLUMNS + " FROM reference WHERE ulid > ?"
@@ -277,8 +277,8 @@ public final class JdbcReferenceStore implements ReferenceStore {
         return c.createArrayOf("uuid", uuids);
     }
 
-    private static List<Reference> references(PreparedStatement ps) throws SQLException {
-        List<Reference> out = new ArrayList<>();
+    private static List<RegisteredReference> references(PreparedStatement ps) throws SQLException {
+        List<RegisteredReference> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String json = rs.getString(5);
@@ -286,18 +286,18 @@ public final class JdbcReferenceStore implements ReferenceStore {
                 if (!"{}".equals(json)) {
                     new JsonObject(json).forEach(e -> metadata.put(e.getKey(), String.valueOf(e.getValue())));
                 }
-                out.add(new Reference(Ulid.from(rs.getObject(1, UUID.class)), rs.getString(2), rs.getString(3),
-                        rs.getString(4), metadata, rs.getTimestamp(6).toInstant(), rs.getString(7)));
+                out.add(new RegisteredReference(Ulid.from(rs.getObject(1, UUID.class)), rs.getString(2),
+                        rs.getString(3), rs.getString(4), metadata, rs.getTimestamp(6).toInstant(), rs.getString(7)));
             }
         }
         return out;
     }
 
-    private static List<Edge> edges(PreparedStatement ps) throws SQLException {
-        List<Edge> out = new ArrayList<>();
+    private static List<Link> links(PreparedStatement ps) throws SQLException {
+        List<Link> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new Edge(Ulid.from(rs.getObject(1, UUID.class)), Ulid.from(rs.getObject(2, UUID.class)),
+                out.add(new Link(Ulid.from(rs.getObject(1, UUID.class)), Ulid.from(rs.getObject(2, UUID.class)),
                         rs.getString(3)));
             }
         }

@@ -1,5 +1,6 @@
 package io.ulidmesh.resolution.api;
 
+import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.CallOptions;
@@ -161,12 +162,11 @@ class ExportTest extends ResolutionTestBase {
 
     @Test
     void exportRefusesMalformedArguments() {
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> export(ExportRequest.newBuilder().setAfterUlid("zz").build())))
-                .contains("after_ulid");
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> export(ExportRequest.newBuilder().setSystem("NOPE").build())))
-                .contains("system 'NOPE'");
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> export(ExportRequest.newBuilder().setLimit(-1).build())))
-                .contains("limit -1");
+        assertStatus(Code.INVALID_ARGUMENT, () -> export(ExportRequest.newBuilder().setAfterUlid("zz").build()),
+                "after_ulid");
+        assertStatus(Code.INVALID_ARGUMENT, () -> export(ExportRequest.newBuilder().setSystem("NOPE").build()),
+                "system 'NOPE'");
+        assertStatus(Code.INVALID_ARGUMENT, () -> export(ExportRequest.newBuilder().setLimit(-1).build()), "limit -1");
     }
 
     private List<String> export(ExportRequest request) {

@@ -1,5 +1,6 @@
 package io.ulidmesh.resolution.api;
 
+import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status.Code;
@@ -17,7 +18,7 @@ class MetricsTest extends ResolutionTestBase {
         double collisionsBefore = value(scrape(), "ulidmesh_registry_collisions_total");
         register(ulid, system, "one");
         register(ulid, system, "one");
-        failsWith(Code.ALREADY_EXISTS, () -> register(ulid, system, "two"));
+        assertStatus(Code.ALREADY_EXISTS, () -> register(ulid, system, "two"));
         stub.resolve(ResolveRequest.newBuilder().setUlid(ulid).build());
         stub.resolve(ResolveRequest.newBuilder().setUlid(ulid).build());
 

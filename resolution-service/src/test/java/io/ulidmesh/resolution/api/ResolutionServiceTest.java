@@ -1,5 +1,6 @@
 package io.ulidmesh.resolution.api;
 
+import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status.Code;
@@ -82,11 +83,10 @@ class ResolutionServiceTest extends ResolutionTestBase {
 
     @Test
     void generateRefusesCountsOutsideOneToTenThousand() {
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> stub.generate(GenerateRequest.newBuilder().build())))
-                .contains("count 0");
-        assertThat(failsWith(Code.INVALID_ARGUMENT,
-                () -> stub.generate(GenerateRequest.newBuilder().setCount(10_001).build()))).contains("10001");
-        failsWith(Code.INVALID_ARGUMENT, () -> stub.generate(GenerateRequest.newBuilder().setCount(-5).build()));
+        assertStatus(Code.INVALID_ARGUMENT, () -> stub.generate(GenerateRequest.newBuilder().build()), "count 0");
+        assertStatus(Code.INVALID_ARGUMENT, () -> stub.generate(GenerateRequest.newBuilder().setCount(10_001).build()),
+                "10001");
+        assertStatus(Code.INVALID_ARGUMENT, () -> stub.generate(GenerateRequest.newBuilder().setCount(-5).build()));
     }
 
     @Test
@@ -123,12 +123,11 @@ class ResolutionServiceTest extends ResolutionTestBase {
         Reference again = register(ulid.toLowerCase(Locale.ROOT), system, "ref-1");
         assertThat(again).isEqualTo(first); // the existing row, same registered_at
 
-        String message = failsWith(Code.ALREADY_EXISTS, () -> register(ulid, system, "ref-2"));
-        assertThat(message).contains(ulid).contains("ref-1").contains("ref-2");
-        failsWith(Code.ALREADY_EXISTS, () -> register(ulid, uniqueSystem("akosha"), "ref-1"));
-        failsWith(Code.ALREADY_EXISTS, () -> stub.register(item(ulid, system, "ref-1").toBuilder()
+        assertStatus(Code.ALREADY_EXISTS, () -> register(ulid, system, "ref-2"), ulid, "ref-1", "ref-2");
+        assertStatus(Code.ALREADY_EXISTS, () -> register(ulid, uniqueSystem("akosha"), "ref-1"));
+        assertStatus(Code.ALREADY_EXISTS, () -> stub.register(item(ulid, system, "ref-1").toBuilder()
                 .setReferenceType("workflow").build()));
-        failsWith(Code.ALREADY_EXISTS, () -> stub.register(item(ulid, system, "ref-1").toBuilder()
+        assertStatus(Code.ALREADY_EXISTS, () -> stub.register(item(ulid, system, "ref-1").toBuilder()
                 .putMetadata("k", "v").build()));
         assertThat(stub.resolve(ResolveRequest.newBuilder().setUlid(ulid).build())).isEqualTo(first);
     }
@@ -137,43 +136,39 @@ class ResolutionServiceTest extends ResolutionTestBase {
     void registerNamesEachInvalidArgument() {
         String system = uniqueSystem("mahavishnu");
         String ulid = generate(1).get(0);
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> register("01ARZ3NDEKTSV4RRFFQ69G5FA", system, "r")))
-                .contains("25 characters long");
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> register("01ARZ3NDEKTSV4RRFFQ69G5FAU", system, "r")))
-                .contains("'U' at position 26");
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> register("81ARZ3NDEKTSV4RRFFQ69G5FAV", system, "r")))
-                .contains("first character");
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> register(ulid, "Bad System", "r")))
-                .contains("system 'Bad System'");
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> register(ulid, "a".repeat(64), "r")))
-                .contains("system");
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> register(ulid, system, "")))
-                .contains("reference is required");
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> register(ulid, system, "r".repeat(1025))))
-                .contains("1025 characters");
-        failsWith(Code.INVALID_ARGUMENT, () -> stub.register(item(ulid, system, "r").toBuilder()
+        assertStatus(Code.INVALID_ARGUMENT, () -> register("01ARZ3NDEKTSV4RRFFQ69G5FA", system, "r"),
+                "25 characters long");
+        assertStatus(Code.INVALID_ARGUMENT, () -> register("01ARZ3NDEKTSV4RRFFQ69G5FAU", system, "r"),
+                "'U' at position 26");
+        assertStatus(Code.INVALID_ARGUMENT, () -> register("81ARZ3NDEKTSV4RRFFQ69G5FAV", system, "r"),
+                "first character");
+        assertStatus(Code.INVALID_ARGUMENT, () -> register(ulid, "Bad System", "r"), "system 'Bad System'");
+        assertStatus(Code.INVALID_ARGUMENT, () -> register(ulid, "a".repeat(64), "r"), "system");
+        assertStatus(Code.INVALID_ARGUMENT, () -> register(ulid, system, ""), "reference is required");
+        assertStatus(Code.INVALID_ARGUMENT, () -> register(ulid, system, "r".repeat(1025)), "1025 characters");
+        assertStatus(Code.INVALID_ARGUMENT, () -> stub.register(item(ulid, system, "r").toBuilder()
                 .setReferenceType("").build()));
         RegisterRequest.Builder many = item(ulid, system, "r").toBuilder();
         for (int i = 0; i < 65; i++) {
             many.putMetadata("k" + i, "v");
         }
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> stub.register(many.build()))).contains("65 entries");
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> stub.register(item(ulid, system, "r").toBuilder()
-                .putMetadata("k".repeat(129), "v").build()))).contains("129 characters");
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> stub.register(item(ulid, system, "r").toBuilder()
-                .putMetadata("big", "x".repeat(4097)).build()))).contains("4097 bytes");
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> register(ulid, system, "nul\u0000inside")))
-                .contains("reference has a NUL character").contains("position 3");
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> stub.register(item(ulid, system, "r").toBuilder()
-                .putMetadata("k", "\u0000").build()))).contains("metadata value of 'k'");
+        assertStatus(Code.INVALID_ARGUMENT, () -> stub.register(many.build()), "65 entries");
+        assertStatus(Code.INVALID_ARGUMENT, () -> stub.register(item(ulid, system, "r").toBuilder()
+                .putMetadata("k".repeat(129), "v").build()), "129 characters");
+        assertStatus(Code.INVALID_ARGUMENT, () -> stub.register(item(ulid, system, "r").toBuilder()
+                .putMetadata("big", "x".repeat(4097)).build()), "4097 bytes");
+        assertStatus(Code.INVALID_ARGUMENT, () -> register(ulid, system, "nul\u0000inside"),
+                "reference has a NUL character", "position 3");
+        assertStatus(Code.INVALID_ARGUMENT, () -> stub.register(item(ulid, system, "r").toBuilder()
+                .putMetadata("k", "\u0000").build()), "metadata value of 'k'");
         // Exactly at the limits is fine.
         RegisterRequest.Builder atLimits = item(ulid, system, "r").toBuilder().putMetadata("k".repeat(128), "x".repeat(4096));
         for (int i = 0; i < 63; i++) {
             atLimits.putMetadata("k" + i, "v");
         }
         assertThat(stub.register(atLimits.build()).getMetadataCount()).isEqualTo(64);
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> register(generate(1).get(0), system, "r", "not-a-ulid")))
-                .contains("related_ulids[0]");
+        assertStatus(Code.INVALID_ARGUMENT, () -> register(generate(1).get(0), system, "r", "not-a-ulid"),
+                "related_ulids[0]");
     }
 
     @Test
@@ -182,11 +177,9 @@ class ResolutionServiceTest extends ResolutionTestBase {
         List<String> ulids = generate(3);
         String missing = generate(1).get(0);
         Reference parent = register(ulids.get(0), system, "parent");
-        assertThat(failsWith(Code.FAILED_PRECONDITION, () -> register(ulids.get(1), system, "child", missing)))
-                .contains(missing);
-        failsWith(Code.NOT_FOUND, () -> stub.resolve(ResolveRequest.newBuilder().setUlid(ulids.get(1)).build()));
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> register(ulids.get(1), system, "child", ulids.get(1))))
-                .contains("itself");
+        assertStatus(Code.FAILED_PRECONDITION, () -> register(ulids.get(1), system, "child", missing), missing);
+        assertStatus(Code.NOT_FOUND, () -> stub.resolve(ResolveRequest.newBuilder().setUlid(ulids.get(1)).build()));
+        assertStatus(Code.INVALID_ARGUMENT, () -> register(ulids.get(1), system, "child", ulids.get(1)), "itself");
 
         register(ulids.get(1), system, "child", parent.getUlid());
         TraceResponse trace = stub.trace(TraceRequest.newBuilder().setUlid(parent.getUlid()).build());
@@ -197,19 +190,17 @@ class ResolutionServiceTest extends ResolutionTestBase {
     @Test
     void resolveMissesAreNotCachedSoALaterRegistrationResolvesAtOnce() {
         String ulid = generate(1).get(0);
-        assertThat(failsWith(Code.NOT_FOUND, () -> stub.resolve(ResolveRequest.newBuilder().setUlid(ulid).build())))
-                .contains(ulid);
+        assertStatus(Code.NOT_FOUND, () -> stub.resolve(ResolveRequest.newBuilder().setUlid(ulid).build()), ulid);
         Reference r = register(ulid, uniqueSystem("dhruva"), "late");
         assertThat(stub.resolve(ResolveRequest.newBuilder().setUlid(ulid).build())).isEqualTo(r);
     }
 
     @Test
     void resolveRefusesMalformedUlids() {
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> stub.resolve(ResolveRequest.newBuilder().build())))
-                .contains("required");
-        assertThat(failsWith(Code.INVALID_ARGUMENT,
-                () -> stub.resolve(ResolveRequest.newBuilder().setUlid("01ARZ3NDEKTSV4RRFFQ69G5FA!").build())))
-                .contains("position 26");
+        assertStatus(Code.INVALID_ARGUMENT, () -> stub.resolve(ResolveRequest.newBuilder().build()), "required");
+        assertStatus(Code.INVALID_ARGUMENT,
+                () -> stub.resolve(ResolveRequest.newBuilder().setUlid("01ARZ3NDEKTSV4RRFFQ69G5FA!").build()),
+                "position 26");
     }
 
     @Test
@@ -233,11 +224,11 @@ class ResolutionServiceTest extends ResolutionTestBase {
     @Test
     void batchResolveRefusesMalformedUlidsAndMoreThanTenThousand() {
         String good = generate(1).get(0);
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> stub.batchResolve(BatchResolveRequest.newBuilder()
-                .addUlids(good).addUlids("nope").build()))).contains("ulids[1]");
+        assertStatus(Code.INVALID_ARGUMENT, () -> stub.batchResolve(BatchResolveRequest.newBuilder()
+                .addUlids(good).addUlids("nope").build()), "ulids[1]");
         List<String> tooMany = Collections.nCopies(10_001, good);
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> stub.batchResolve(BatchResolveRequest.newBuilder()
-                .addAllUlids(tooMany).build()))).contains("10001");
+        assertStatus(Code.INVALID_ARGUMENT, () -> stub.batchResolve(BatchResolveRequest.newBuilder()
+                .addAllUlids(tooMany).build()), "10001");
         assertThat(stub.batchResolve(BatchResolveRequest.newBuilder().addAllUlids(Collections.nCopies(10_000, good))
                 .build()).getMissingCount()).isEqualTo(10_000);
     }
@@ -260,19 +251,18 @@ class ResolutionServiceTest extends ResolutionTestBase {
         assertThat(defaulted.getCreated()).isTrue();
         assertThat(defaulted.getEdge().getRelation()).isEqualTo("related");
 
-        assertThat(failsWith(Code.FAILED_PRECONDITION, () -> stub.link(LinkRequest.newBuilder()
-                .setFromUlid(ulids.get(2)).setToUlid(ulids.get(1)).build()))).contains("from_ulid " + ulids.get(2));
-        assertThat(failsWith(Code.FAILED_PRECONDITION, () -> stub.link(LinkRequest.newBuilder()
-                .setFromUlid(ulids.get(0)).setToUlid(ulids.get(2)).build()))).contains("to_ulid " + ulids.get(2));
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> stub.link(LinkRequest.newBuilder()
-                .setFromUlid(ulids.get(0)).setToUlid(ulids.get(0)).build()))).contains("itself");
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> stub.link(LinkRequest.newBuilder()
-                .setFromUlid(ulids.get(0)).setToUlid(ulids.get(1)).setRelation("Derived From").build())))
-                .contains("relation");
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> stub.link(LinkRequest.newBuilder()
-                .setFromUlid("x").setToUlid(ulids.get(1)).build()))).contains("from_ulid");
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> stub.link(LinkRequest.newBuilder()
-                .setFromUlid(ulids.get(0)).build()))).contains("to_ulid");
+        assertStatus(Code.FAILED_PRECONDITION, () -> stub.link(LinkRequest.newBuilder()
+                .setFromUlid(ulids.get(2)).setToUlid(ulids.get(1)).build()), "from_ulid " + ulids.get(2));
+        assertStatus(Code.FAILED_PRECONDITION, () -> stub.link(LinkRequest.newBuilder()
+                .setFromUlid(ulids.get(0)).setToUlid(ulids.get(2)).build()), "to_ulid " + ulids.get(2));
+        assertStatus(Code.INVALID_ARGUMENT, () -> stub.link(LinkRequest.newBuilder()
+                .setFromUlid(ulids.get(0)).setToUlid(ulids.get(0)).build()), "itself");
+        assertStatus(Code.INVALID_ARGUMENT, () -> stub.link(LinkRequest.newBuilder()
+                .setFromUlid(ulids.get(0)).setToUlid(ulids.get(1)).setRelation("Derived From").build()), "relation");
+        assertStatus(Code.INVALID_ARGUMENT, () -> stub.link(LinkRequest.newBuilder()
+                .setFromUlid("x").setToUlid(ulids.get(1)).build()), "from_ulid");
+        assertStatus(Code.INVALID_ARGUMENT, () -> stub.link(LinkRequest.newBuilder()
+                .setFromUlid(ulids.get(0)).build()), "to_ulid");
     }
 
     /** A chain n0 → n1 ← n2 → n3 ← n4 → n5: links pointing both ways. */
@@ -326,11 +316,11 @@ class ResolutionServiceTest extends ResolutionTestBase {
     void traceRefusesBadDepthsAndUnknownOrigins() {
         String system = uniqueSystem("akosha");
         String ulid = register(generate(1).get(0), system, "o").getUlid();
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> trace(ulid, 11))).contains("max_depth 11");
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> trace(ulid, -1))).contains("max_depth -1");
-        assertThat(failsWith(Code.INVALID_ARGUMENT, () -> trace("bad", 1))).contains("ulid");
+        assertStatus(Code.INVALID_ARGUMENT, () -> trace(ulid, 11), "max_depth 11");
+        assertStatus(Code.INVALID_ARGUMENT, () -> trace(ulid, -1), "max_depth -1");
+        assertStatus(Code.INVALID_ARGUMENT, () -> trace("bad", 1), "ulid");
         String unknown = generate(1).get(0);
-        assertThat(failsWith(Code.NOT_FOUND, () -> trace(unknown, 1))).contains(unknown);
+        assertStatus(Code.NOT_FOUND, () -> trace(unknown, 1), unknown);
     }
 
     @Test

@@ -1,25 +1,20 @@
 package io.ulidmesh.resolution.api;
 
 import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import io.ulidmesh.proto.resolution.v1.GenerateRequest;
 import io.ulidmesh.proto.resolution.v1.Reference;
 import io.ulidmesh.proto.resolution.v1.RegisterRequest;
+import io.ulidmesh.proto.resolution.v1.RegisterStreamResponse;
 import io.ulidmesh.proto.resolution.v1.ResolutionServiceGrpc;
 import io.ulidmesh.testsupport.TestChannels;
-import io.grpc.stub.StreamObserver;
-import io.ulidmesh.proto.resolution.v1.RegisterStreamResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -83,14 +78,6 @@ abstract class ResolutionTestBase {
         items.forEach(requests::onNext);
         requests.onCompleted();
         return done.join();
-    }
-
-    /** Asserts the call fails with exactly {@code code}; returns the status description. */
-    static String failsWith(Status.Code code, ThrowingCallable call) {
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call);
-        assertThat(e).as("expected %s", code).isNotNull();
-        assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code);
-        return e.getStatus().getDescription();
     }
 
     /** The service's Prometheus exposition. */

@@ -3,5 +3,5 @@ package io.ulidmesh.resolution.domain;
 import com.github.f4b6a3.ulid.Ulid;
 
 /** A directed link between two registered ULIDs. */
-public record Edge(Ulid from, Ulid to, String relation) {
+public record Link(Ulid from, Ulid to, String relation) {
 }

@@ -8,10 +8,10 @@ import java.util.Map;
  * A registered ULID and the thing in one system it identifies, and who registered it. Never changes
  * once registered.
  */
-public record Reference(Ulid ulid, String system, String referenceType, String reference,
-                        Map<String, String> metadata, Instant registeredAt, String registeredBy) {
+public record RegisteredReference(Ulid ulid, String system, String referenceType, String reference,
+                                  Map<String, String> metadata, Instant registeredAt, String registeredBy) {
 
-    public Reference {
+    public RegisteredReference {
         metadata = Map.copyOf(metadata);
     }
 

@@ -1,20 +1,23 @@
-package io.ulidmesh.resolution.config;
+package io.ulidmesh.resolution.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.ulidmesh.resolution.domain.RegistryListener;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The service's Micrometer meters (names from ARCHITECTURE.md): registry size, collisions,
- * registration outcomes, resolve latency histogram, the cache hit ratio and Export's reads.
+ * The service's Micrometer meters (names from docs/architecture.md): registry size, collisions,
+ * registration outcomes, resolve latency histogram, the cache hit ratio and Export's reads. A
+ * singleton rather than application-scoped: Resolve records into it on the event loop, so no proxy.
  */
-public final class RegistryMetrics implements RegistryListener {
+@Singleton
+public class ResolutionMetrics implements RegistryListener {
     private final AtomicLong references = new AtomicLong();
     private final Counter collisions;
     private final Counter registered;
@@ -29,7 +32,7 @@ public final class RegistryMetrics implements RegistryListener {
     private final Timer resolveHit;
     private final Timer resolveMiss;
 
-    public RegistryMetrics(MeterRegistry meters) {
+    ResolutionMetrics(MeterRegistry meters) {
         Gauge.builder("ulidmesh.registry.references", references, AtomicLong::get)
                 .description("References in the registry (exact at start and after GetStats, then counted locally)")
                 .register(meters);
@@ -42,7 +45,7 @@ public final class RegistryMetrics implements RegistryListener {
         refused = outcome(meters, "refused");
         hits = Counter.builder("ulidmesh.resolve.cache").tag("result", "hit").register(meters);
         misses = Counter.builder("ulidmesh.resolve.cache").tag("result", "miss").register(meters);
-        Gauge.builder("ulidmesh.resolve.cache.hit.ratio", this, RegistryMetrics::hitRatio)
+        Gauge.builder("ulidmesh.resolve.cache.hit.ratio", this, ResolutionMetrics::hitRatio)
                 .description("Share of ULID lookups answered from the cache since start").register(meters);
         exported = Counter.builder("ulidmesh.export.references")
                 .description("References Export has read from the database for its callers").register(meters);
@@ -62,17 +65,19 @@ public final class RegistryMetrics implements RegistryListener {
                 .register(meters);
     }
 
-    /** Sets the registry size from an exact count. */
-    public void references(long count) {
-        references.set(count);
-    }
 
     /** Records one Resolve's latency. */
     public void resolved(boolean fromCache, long nanos) {
         (fromCache ? resolveHit : resolveMiss).record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    @Override
+    public void counted(long references) {
+        this.references.set(references);
+    }
+
     /** Counts references Export read for a caller (one page at a time, as the caller takes them). */
+    @Override
     public void exported(int references) {
         add(exported, references);
     }

@@ -1,0 +1,29 @@
+package io.ulidmesh.resolution.config;
+
+import io.quarkus.runtime.StartupEvent;
+import io.ulidmesh.resolution.domain.MonotonicUlidGenerator;
+import io.ulidmesh.resolution.domain.Registry;
+import io.ulidmesh.resolution.domain.RegistryListener;
+import io.ulidmesh.resolution.store.JdbcReferenceStore;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import javax.sql.DataSource;
+
+/** Wires the pure-Java registry to PostgreSQL, its settings and the metrics. */
+@Singleton
+public class RegistryBeans {
+
+    @Produces
+    @Singleton
+    Registry registry(DataSource dataSource, ResolutionConfig config, RegistryListener metrics) {
+        return new Registry(new JdbcReferenceStore(dataSource), new MonotonicUlidGenerator(Clock.systemUTC()),
+                config.cacheSize(), metrics);
+    }
+
+    /** The size gauge starts from an exact count ({@link Registry#stats} reports it). */
+    void onStart(@Observes StartupEvent start, Registry registry) {
+        registry.stats();
+    }
+}

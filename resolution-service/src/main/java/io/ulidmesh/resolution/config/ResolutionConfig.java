@@ -1,0 +1,12 @@
+package io.ulidmesh.resolution.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings of the registry ({@code ulidmesh.resolution.*}). */
+@ConfigMapping(prefix = "ulidmesh.resolution")
+public interface ResolutionConfig {
+    /** Entries of the Resolve cache; registrations never change, so entries never go stale. */
+    @WithDefault("1000000")
+    long cacheSize();
+}
