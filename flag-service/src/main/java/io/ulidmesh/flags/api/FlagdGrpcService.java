@@ -5,15 +5,12 @@ import com.google.protobuf.Value;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.ulidmesh.common.error.DomainException;
-import io.ulidmesh.flags.domain.ChangeFeed;
 import io.ulidmesh.flags.domain.ChangeType;
-import io.ulidmesh.flags.domain.Evaluation;
-import io.ulidmesh.flags.domain.FlagState;
-import io.ulidmesh.flags.domain.FlagTable;
+import io.ulidmesh.flags.domain.EvaluationResult;
 import io.ulidmesh.flags.domain.Flags;
 import io.ulidmesh.flags.domain.Reason;
+import io.ulidmesh.flags.domain.RecordedChange;
 import io.ulidmesh.flags.metrics.FlagMetrics;
 import io.ulidmesh.proto.flagd.evaluation.v1.AnyFlag;
 import io.ulidmesh.proto.flagd.evaluation.v1.EventStreamRequest;
@@ -31,7 +28,6 @@ import io.ulidmesh.proto.flagd.evaluation.v1.ResolveObjectRequest;
 import io.ulidmesh.proto.flagd.evaluation.v1.ResolveObjectResponse;
 import io.ulidmesh.proto.flagd.evaluation.v1.ResolveStringRequest;
 import io.ulidmesh.proto.flagd.evaluation.v1.ResolveStringResponse;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The OpenFeature flagd RPC protocol (flagd.evaluation.v1.Service), so flagd providers of every
@@ -44,21 +40,19 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 @GrpcService
 public class FlagdGrpcService extends MutinyServiceGrpc.ServiceImplBase {
-    static final String TARGETING_KEY = "targetingKey";
+    private static final String TARGETING_KEY = "targetingKey";
     private final Flags flags;
-    private final FlagTable table;
     private final FlagMetrics metrics;
 
     FlagdGrpcService(Flags flags, FlagMetrics metrics) {
         this.flags = flags;
-        this.table = flags.table();
         this.metrics = metrics;
     }
 
     @Override
     public Uni<ResolveBooleanResponse> resolveBoolean(ResolveBooleanRequest request) {
         return Uni.createFrom().item(() -> {
-            Evaluation e = evaluate(request.getFlagKey(), request.getContext());
+            EvaluationResult e = evaluate(request.getFlagKey(), request.getContext());
             return ResolveBooleanResponse.newBuilder().setValue(e.enabled()).setReason(reason(e))
                     .setVariant(variant(e)).setMetadata(metadata(e)).build();
         });
@@ -67,12 +61,10 @@ public class FlagdGrpcService extends MutinyServiceGrpc.ServiceImplBase {
     @Override
     public Uni<ResolveAllResponse> resolveAll(ResolveAllRequest request) {
         return Uni.createFrom().item(() -> {
-            String entity = targetingKey(request.getContext());
             ResolveAllResponse.Builder response = ResolveAllResponse.newBuilder();
-            for (FlagState flag : table.all()) {
-                Evaluation e = FlagTable.evaluate(flag, entity);
+            for (EvaluationResult e : flags.evaluateAll(targetingKey(request.getContext()))) {
                 metrics.evaluated(e.reason());
-                response.putFlags(flag.name(), AnyFlag.newBuilder().setBoolValue(e.enabled()).setReason(reason(e))
+                response.putFlags(e.flag(), AnyFlag.newBuilder().setBoolValue(e.enabled()).setReason(reason(e))
                         .setVariant(variant(e)).setMetadata(metadata(e)).build());
             }
             return response.build();
@@ -101,49 +93,44 @@ public class FlagdGrpcService extends MutinyServiceGrpc.ServiceImplBase {
 
     @Override
     public Multi<EventStreamResponse> eventStream(EventStreamRequest request) {
-        return Multi.createFrom().<EventStreamResponse>emitter(emitter -> {
-            AtomicReference<ChangeFeed.Subscription> subscription = new AtomicReference<>();
-            metrics.watcherStarted();
-            emitter.onTermination(() -> {
-                metrics.watcherEnded();
-                FlagGrpcService.close(subscription);
-            });
+        return ChangeStreams.open(metrics, emitter -> {
             emitter.emit(EventStreamResponse.newBuilder().setType("provider_ready").build());
-            subscription.set(flags.follow(change -> {
-                String type = change.type() == ChangeType.DELETED ? "delete"
-                        : change.flag().version() == 1 ? "write" : "update";
-                Struct changed = Struct.newBuilder().putFields(change.flag().name(), Value.newBuilder()
-                        .setStructValue(Struct.newBuilder()
-                                .putFields("type", string(type))
-                                .putFields("source", string("ulidmesh"))
-                                .putFields("flagKey", string(change.flag().name())))
-                        .build()).build();
-                emitter.emit(EventStreamResponse.newBuilder().setType("configuration_change")
-                        .setData(Struct.newBuilder().putFields("flags", Value.newBuilder().setStructValue(changed).build()))
-                        .build());
-            }));
-            if (emitter.isCancelled()) {
-                FlagGrpcService.close(subscription);
-            }
-        }, BackPressureStrategy.BUFFER);
+            return flags.follow(change -> emitter.emit(configurationChange(change)));
+        });
     }
 
-    private Evaluation evaluate(String flag, Struct context) {
-        FlagState state = table.get(flag);
-        if (state == null) {
-            metrics.evaluated(Reason.FLAG_NOT_FOUND);
-            throw DomainException.notFound("FLAG_NOT_FOUND: flag '" + flag + "' does not exist");
-        }
-        Evaluation e = FlagTable.evaluate(state, targetingKey(context));
+    private static EventStreamResponse configurationChange(RecordedChange change) {
+        String type = change.type() == ChangeType.DELETED ? "delete"
+                : change.flag().version() == 1 ? "write" : "update";
+        Struct changed = Struct.newBuilder().putFields(change.flag().name(), Value.newBuilder()
+                .setStructValue(Struct.newBuilder()
+                        .putFields("type", string(type))
+                        .putFields("source", string("ulidmesh"))
+                        .putFields("flagKey", string(change.flag().name())))
+                .build()).build();
+        return EventStreamResponse.newBuilder().setType("configuration_change")
+                .setData(Struct.newBuilder().putFields("flags", Value.newBuilder().setStructValue(changed).build()))
+                .build();
+    }
+
+    private EvaluationResult evaluate(String flag, Struct context) {
+        EvaluationResult e = flags.evaluate(flag, targetingKey(context));
         metrics.evaluated(e.reason());
+        if (e.reason() == Reason.FLAG_NOT_FOUND) {
+            throw flagNotFound(flag);
+        }
         return e;
     }
 
     private DomainException typeMismatch(String flag, String type) {
-        if (table.get(flag) == null) {
-            return DomainException.notFound("FLAG_NOT_FOUND: flag '" + flag + "' does not exist");
+        if (!flags.exists(flag)) {
+            return flagNotFound(flag);
         }
         return DomainException.invalid("TYPE_MISMATCH: flag '" + flag + "' is boolean, not " + type);
+    }
+
+    private static DomainException flagNotFound(String flag) {
+        return DomainException.notFound("FLAG_NOT_FOUND: flag '" + flag + "' does not exist");
     }
 
     private static String targetingKey(Struct context) {
@@ -151,15 +138,15 @@ public class FlagdGrpcService extends MutinyServiceGrpc.ServiceImplBase {
         return key != null && key.hasStringValue() ? key.getStringValue() : "";
     }
 
-    private static String reason(Evaluation e) {
+    private static String reason(EvaluationResult e) {
         return e.reason() == Reason.FLAG_ON || e.reason() == Reason.FLAG_OFF ? "STATIC" : "TARGETING_MATCH";
     }
 
-    private static String variant(Evaluation e) {
+    private static String variant(EvaluationResult e) {
         return e.enabled() ? "on" : "off";
     }
 
-    private static Struct metadata(Evaluation e) {
+    private static Struct metadata(EvaluationResult e) {
         return Struct.newBuilder()
                 .putFields("version", Value.newBuilder().setNumberValue(e.version()).build())
                 .putFields("bucket", Value.newBuilder().setNumberValue(e.bucket()).build())

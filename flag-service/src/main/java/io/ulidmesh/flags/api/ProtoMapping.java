@@ -1,15 +1,20 @@
 package io.ulidmesh.flags.api;
 
-import com.google.protobuf.Timestamp;
+import io.ulidmesh.common.grpc.Timestamps;
+import io.ulidmesh.flags.client.CohortHash;
 import io.ulidmesh.flags.domain.ChangeType;
-import io.ulidmesh.flags.domain.Evaluation;
-import io.ulidmesh.flags.domain.FlagChange;
+import io.ulidmesh.flags.domain.EvaluationResult;
+import io.ulidmesh.flags.domain.FlagRules;
 import io.ulidmesh.flags.domain.FlagState;
+import io.ulidmesh.flags.domain.RecordedChange;
+import io.ulidmesh.flags.domain.SetFlagCommand;
+import io.ulidmesh.proto.flags.v1.Evaluation;
 import io.ulidmesh.proto.flags.v1.EvaluationReason;
 import io.ulidmesh.proto.flags.v1.Flag;
+import io.ulidmesh.proto.flags.v1.FlagChange;
 import io.ulidmesh.proto.flags.v1.FlagEvent;
 import io.ulidmesh.proto.flags.v1.FlagEventType;
-import java.time.Instant;
+import io.ulidmesh.proto.flags.v1.SetFlagRequest;
 
 /** Domain ⇄ protobuf for ulidmesh.flags.v1. */
 final class ProtoMapping {
@@ -20,6 +25,18 @@ final class ProtoMapping {
     private ProtoMapping() {
     }
 
+    /** The SetFlag as asked, its state (enabled, percentage or basis points) in basis points, null when unset. */
+    static SetFlagCommand command(SetFlagRequest request) {
+        Integer basisPoints = switch (request.getStateCase()) {
+            case ENABLED -> request.getEnabled() ? CohortHash.ALL : 0;
+            case PERCENTAGE -> FlagRules.basisPointsOfPercentage(request.getPercentage());
+            case BASIS_POINTS -> request.getBasisPoints();
+            case STATE_NOT_SET -> null;
+        };
+        return new SetFlagCommand(request.getName(), basisPoints, request.getReason(), request.getExpectedVersion(),
+                request.getDescription(), request.getCohort());
+    }
+
     static Flag flag(FlagState f) {
         return Flag.newBuilder()
                 .setName(f.name())
@@ -27,14 +44,14 @@ final class ProtoMapping {
                 .setBasisPoints(f.basisPoints())
                 .setCohort(f.cohort())
                 .setVersion(f.version())
-                .setUpdatedAt(timestamp(f.updatedAt()))
+                .setUpdatedAt(Timestamps.toProto(f.updatedAt()))
                 .setUpdatedBy(f.updatedBy())
                 .setReason(f.reason())
                 .build();
     }
 
-    static io.ulidmesh.proto.flags.v1.Evaluation evaluation(Evaluation e) {
-        return io.ulidmesh.proto.flags.v1.Evaluation.newBuilder()
+    static Evaluation evaluation(EvaluationResult e) {
+        return Evaluation.newBuilder()
                 .setFlag(e.flag())
                 .setEntityId(e.entityId())
                 .setEnabled(e.enabled())
@@ -44,28 +61,28 @@ final class ProtoMapping {
                 .build();
     }
 
-    static FlagEvent event(FlagChange c, FlagEventType type) {
+    static FlagEvent event(RecordedChange c, FlagEventType type) {
         return FlagEvent.newBuilder()
                 .setRevision(c.revision())
                 .setType(type)
                 .setFlag(flag(c.flag()))
-                .setAt(timestamp(c.at()))
+                .setAt(Timestamps.toProto(c.at()))
                 .setActor(c.actor())
                 .setReason(c.reason())
                 .build();
     }
 
-    static FlagEvent event(FlagChange c) {
+    static FlagEvent event(RecordedChange c) {
         return event(c, type(c.type()));
     }
 
-    static io.ulidmesh.proto.flags.v1.FlagChange change(FlagChange c) {
-        io.ulidmesh.proto.flags.v1.FlagChange.Builder b = io.ulidmesh.proto.flags.v1.FlagChange.newBuilder()
+    static FlagChange change(RecordedChange c) {
+        FlagChange.Builder b = FlagChange.newBuilder()
                 .setRevision(c.revision())
                 .setType(type(c.type()))
                 .setActor(c.actor())
                 .setReason(c.reason())
-                .setAt(timestamp(c.at()));
+                .setAt(Timestamps.toProto(c.at()));
         if (c.before() != null) {
             b.setBefore(flag(c.before()));
         }
@@ -75,11 +92,7 @@ final class ProtoMapping {
         return b.build();
     }
 
-    static FlagEventType type(ChangeType type) {
+    private static FlagEventType type(ChangeType type) {
         return type == ChangeType.DELETED ? FlagEventType.DELETED : FlagEventType.UPSERTED;
-    }
-
-    static Timestamp timestamp(Instant at) {
-        return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
     }
 }

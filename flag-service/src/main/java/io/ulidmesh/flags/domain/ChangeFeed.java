@@ -19,7 +19,7 @@ public final class ChangeFeed {
     }
 
     /** Publishes the next change; callers publish in revision order, older revisions are ignored. */
-    public synchronized void publish(FlagChange change) {
+    public synchronized void publish(RecordedChange change) {
         if (change.revision() <= published) {
             return;
         }
@@ -43,38 +43,34 @@ public final class ChangeFeed {
     }
 
     /** A watcher that has seen everything up to {@code afterRevision}; it buffers until {@link Subscription#goLive()}. */
-    public Subscription subscribe(long afterRevision, Consumer<FlagChange> sink) {
+    public Subscription subscribe(long afterRevision, Consumer<RecordedChange> sink) {
         Subscription subscription = new Subscription(afterRevision, sink);
         subscriptions.add(subscription);
         return subscription;
     }
 
     /** A watcher of the changes published from now on. */
-    public synchronized Subscription follow(Consumer<FlagChange> sink) {
+    public synchronized Subscription follow(Consumer<RecordedChange> sink) {
         Subscription subscription = new Subscription(published, sink);
         subscription.goLive();
         subscriptions.add(subscription);
         return subscription;
     }
 
-    public int watchers() {
-        return subscriptions.size();
-    }
-
     /** One watcher's position in the sequence. */
     public final class Subscription {
-        private final Consumer<FlagChange> sink;
-        private final ArrayDeque<FlagChange> buffer = new ArrayDeque<>();
+        private final Consumer<RecordedChange> sink;
+        private final ArrayDeque<RecordedChange> buffer = new ArrayDeque<>();
         private long lastSent;
         private boolean live;
         private boolean closed;
 
-        private Subscription(long afterRevision, Consumer<FlagChange> sink) {
+        private Subscription(long afterRevision, Consumer<RecordedChange> sink) {
             this.lastSent = afterRevision;
             this.sink = sink;
         }
 
-        private synchronized void offer(FlagChange change) {
+        private synchronized void offer(RecordedChange change) {
             if (closed) {
                 return;
             }
@@ -86,7 +82,7 @@ public final class ChangeFeed {
         }
 
         /** Sends one replayed change read from the history. */
-        public synchronized void replay(FlagChange change) {
+        public synchronized void replay(RecordedChange change) {
             send(change);
         }
 
@@ -97,7 +93,7 @@ public final class ChangeFeed {
 
         /** Ends the replay: sends the buffered changes the replay did not cover, then live ones as they come. */
         public synchronized void goLive() {
-            for (FlagChange change : buffer) {
+            for (RecordedChange change : buffer) {
                 send(change);
             }
             buffer.clear();
@@ -116,7 +112,7 @@ public final class ChangeFeed {
             subscriptions.remove(this);
         }
 
-        private void send(FlagChange change) {
+        private void send(RecordedChange change) {
             if (!closed && change.revision() > lastSent) {
                 lastSent = change.revision();
                 sink.accept(change);

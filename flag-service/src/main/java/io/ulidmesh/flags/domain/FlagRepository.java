@@ -9,7 +9,7 @@ public interface FlagRepository {
     Written set(SetFlagCommand command, String actor);
 
     /** Deletes; NOT_FOUND when absent, CONFLICT on a stale expected version. */
-    FlagChange delete(String name, long expectedVersion, String reason, String actor);
+    RecordedChange delete(String name, long expectedVersion, String reason, String actor);
 
     Optional<FlagState> find(String name);
 
@@ -17,10 +17,10 @@ public interface FlagRepository {
     List<FlagState> list(String afterName, int limit);
 
     /** The flag's changes with revision below {@code beforeRevision}, newest first, with their before state. */
-    List<FlagChange> history(String name, long beforeRevision, int limit);
+    List<RecordedChange> history(String name, long beforeRevision, int limit);
 
     /** Changes after {@code afterRevision}, oldest first, without the before state. */
-    List<FlagChange> changesAfter(long afterRevision, int limit);
+    List<RecordedChange> changesAfter(long afterRevision, int limit);
 
     Snapshot snapshot();
 

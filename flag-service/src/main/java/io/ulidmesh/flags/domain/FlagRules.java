@@ -3,8 +3,6 @@ package io.ulidmesh.flags.domain;
 import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.flags.client.CohortHash;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.regex.Pattern;
 
 /** Input rules of the flag RPCs; each violation names the value that broke it. */
@@ -18,7 +16,7 @@ public final class FlagRules {
     private FlagRules() {
     }
 
-    public static boolean isName(String name) {
+    private static boolean isName(String name) {
         return NAME.matcher(name).matches();
     }
 
@@ -63,6 +61,23 @@ public final class FlagRules {
         return expectedVersion;
     }
 
+    /**
+     * Compare-and-set: {@code expected} 0 accepts any state; otherwise the flag must exist at exactly
+     * that version (CONFLICT, which the caller may retry after a fresh read).
+     */
+    public static void checkExpectedVersion(String name, long expected, FlagState current) {
+        if (expected == 0) {
+            return;
+        }
+        if (current == null) {
+            throw DomainException.conflict("flag '" + name + "' does not exist, but expected_version is " + expected);
+        }
+        if (current.version() != expected) {
+            throw DomainException.conflict("flag '" + name + "' is at version " + current.version()
+                    + ", not the expected_version " + expected);
+        }
+    }
+
     public static String text(String field, String value) {
         if (value.length() > MAX_TEXT) {
             throw DomainException.invalid(field + " is " + value.length() + " characters long, more than " + MAX_TEXT);
@@ -88,28 +103,6 @@ public final class FlagRules {
         if ((long) flags * entities > MAX_BATCH_PAIRS) {
             throw DomainException.invalid(flags + " flags x " + entities + " entity_ids = " + (long) flags * entities
                     + " pairs, more than " + MAX_BATCH_PAIRS);
-        }
-    }
-
-    /** Page tokens are opaque to clients: base64url of the position. */
-    public static String token(String position) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(position.getBytes(StandardCharsets.UTF_8));
-    }
-
-    public static String position(String token) {
-        try {
-            return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw DomainException.invalid("page_token '" + token + "' is not a token this service issued");
-        }
-    }
-
-    public static long revisionPosition(String token) {
-        String position = position(token);
-        try {
-            return Long.parseLong(position);
-        } catch (NumberFormatException e) {
-            throw DomainException.invalid("page_token '" + token + "' is not a token this service issued");
         }
     }
 }

@@ -18,7 +18,7 @@ public final class FlagTable {
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
-    public void apply(FlagChange change) {
+    public void apply(RecordedChange change) {
         entries.compute(change.flag().name(), (name, old) ->
                 old != null && old.revision() >= change.revision() ? old : new Entry(change.after(), change.revision()));
     }
@@ -40,15 +40,15 @@ public final class FlagTable {
         return flags;
     }
 
-    public Evaluation evaluate(String name, String entityId) {
+    public EvaluationResult evaluate(String name, String entityId) {
         FlagState flag = get(name);
         if (flag == null) {
-            return new Evaluation(name, entityId, false, 0, Reason.FLAG_NOT_FOUND, 0);
+            return new EvaluationResult(name, entityId, false, 0, Reason.FLAG_NOT_FOUND, 0);
         }
         return evaluate(flag, entityId);
     }
 
-    public static Evaluation evaluate(FlagState flag, String entityId) {
+    public static EvaluationResult evaluate(FlagState flag, String entityId) {
         int bucket = CohortHash.bucket(flag.cohort(), entityId);
         int bp = flag.basisPoints();
         Reason reason;
@@ -60,6 +60,6 @@ public final class FlagTable {
             reason = bucket < bp ? Reason.IN_ROLLOUT : Reason.OUT_OF_ROLLOUT;
         }
         boolean enabled = reason == Reason.FLAG_ON || reason == Reason.IN_ROLLOUT;
-        return new Evaluation(flag.name(), entityId, enabled, bucket, reason, flag.version());
+        return new EvaluationResult(flag.name(), entityId, enabled, bucket, reason, flag.version());
     }
 }

@@ -1,12 +1,19 @@
 package io.ulidmesh.flags.domain;
 
 import io.ulidmesh.common.error.DomainException;
+import io.ulidmesh.common.paging.PageTokens;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** The flag use cases: validated writes that update this replica's table at once, reads and Watch. */
+/**
+ * The flag use cases: validated writes that update this replica's table at once, paged reads,
+ * evaluations from the table, Watch, and bringing in the changes made through other replicas.
+ */
 public final class Flags {
-    private static final int REPLAY_PAGE = 1000;
+    private static final int CHANGES_PAGE = 1000;
+    private static final String LIST = "ListFlags";
+
     private final FlagRepository repository;
     private final FlagTable table;
     private final ChangeFeed feed;
@@ -17,16 +24,44 @@ public final class Flags {
         this.feed = feed;
     }
 
+    /** Fills the table from the database and moves the feed to its head; once, before anything reads. */
+    public void load() {
+        Snapshot snapshot = repository.snapshot();
+        snapshot.flags().forEach(table::apply);
+        feed.startAt(snapshot.head());
+    }
+
+    /** Applies and publishes, in revision order, every recorded change this replica has not published yet. */
+    public void catchUp() {
+        List<RecordedChange> changes;
+        do {
+            changes = repository.changesAfter(feed.published(), CHANGES_PAGE);
+            for (RecordedChange change : changes) {
+                table.apply(change);
+                feed.publish(change);
+            }
+        } while (changes.size() == CHANGES_PAGE);
+    }
+
+    /** The last revision this replica published to its watchers. */
+    public long published() {
+        return feed.published();
+    }
+
     public Written set(SetFlagCommand command, String actor) {
-        Written written = repository.set(command, actor);
+        Integer basisPoints = command.basisPoints() == null ? null : FlagRules.basisPoints(command.basisPoints());
+        SetFlagCommand valid = new SetFlagCommand(FlagRules.name(command.name()), basisPoints,
+                FlagRules.text("reason", command.reason()), FlagRules.expectedVersion(command.expectedVersion()),
+                FlagRules.text("description", command.description()), FlagRules.cohort(command.cohort()));
+        Written written = repository.set(valid, actor);
         if (written.change() != null) {
             table.apply(written.change());
         }
         return written;
     }
 
-    public FlagChange delete(String name, long expectedVersion, String reason, String actor) {
-        FlagChange change = repository.delete(FlagRules.name(name), FlagRules.expectedVersion(expectedVersion),
+    public RecordedChange delete(String name, long expectedVersion, String reason, String actor) {
+        RecordedChange change = repository.delete(FlagRules.name(name), FlagRules.expectedVersion(expectedVersion),
                 FlagRules.text("reason", reason), actor);
         table.apply(change);
         return change;
@@ -37,20 +72,63 @@ public final class Flags {
                 .orElseThrow(() -> DomainException.notFound("flag '" + name + "' does not exist"));
     }
 
-    public List<FlagState> list(String afterName, int limit) {
-        return repository.list(afterName, limit);
+    /** Flags by name, from the database. */
+    public Page<FlagState> list(String pageToken, int pageSize) {
+        int size = FlagRules.pageSize(pageSize);
+        String after = PageTokens.read(LIST, pageToken, "", FlagRules::name);
+        return Page.of(repository.list(after, size + 1), size, LIST, FlagState::name);
     }
 
-    public List<FlagChange> history(String name, long beforeRevision, int limit) {
-        List<FlagChange> changes = repository.history(FlagRules.name(name), beforeRevision, limit);
-        if (changes.isEmpty() && beforeRevision == Long.MAX_VALUE) {
+    /** One flag's changes, newest first; NOT_FOUND when the flag never existed. */
+    public Page<RecordedChange> history(String name, String pageToken, int pageSize) {
+        String listing = "History of " + FlagRules.name(name);
+        int size = FlagRules.pageSize(pageSize);
+        long before = PageTokens.read(listing, pageToken, Long.MAX_VALUE, Flags::revision);
+        List<RecordedChange> changes = repository.history(name, before, size + 1);
+        if (changes.isEmpty() && before == Long.MAX_VALUE) {
             throw DomainException.notFound("flag '" + name + "' has no history: it never existed");
         }
-        return changes;
+        return Page.of(changes, size, listing, change -> Long.toString(change.revision()));
     }
 
-    public Evaluation evaluate(String flag, String entityId) {
+    private static long revision(String position) {
+        long revision = Long.parseLong(position);
+        if (revision <= 0) {
+            throw new IllegalArgumentException("revisions start at 1");
+        }
+        return revision;
+    }
+
+    /** From this replica's table; an unknown (or malformed) flag is FLAG_NOT_FOUND, never an error. */
+    public EvaluationResult evaluate(String flag, String entityId) {
         return table.evaluate(flag, entityId);
+    }
+
+    /** Every (flag, entity) pair, flag-major; at most {@value FlagRules#MAX_BATCH_PAIRS} pairs. */
+    public List<EvaluationResult> evaluate(List<String> flags, List<String> entityIds) {
+        FlagRules.batchSize(flags.size(), entityIds.size());
+        List<EvaluationResult> results = new ArrayList<>(flags.size() * entityIds.size());
+        for (String flag : flags) {
+            for (String entityId : entityIds) {
+                results.add(table.evaluate(flag, entityId));
+            }
+        }
+        return results;
+    }
+
+    /** Every live flag evaluated for one entity, by name. */
+    public List<EvaluationResult> evaluateAll(String entityId) {
+        return table.all().stream().map(flag -> FlagTable.evaluate(flag, entityId)).toList();
+    }
+
+    /** Whether this replica's table holds a live flag of that name. */
+    public boolean exists(String name) {
+        return table.get(name) != null;
+    }
+
+    /** Every live flag in this replica's table, by name. */
+    public List<FlagState> all() {
+        return table.all();
     }
 
     /**
@@ -58,7 +136,8 @@ public final class Flags {
      * passed to {@code snapshot}), else every change after {@code afterRevision}; then live changes.
      * The caller closes the returned subscription when the watcher goes away.
      */
-    public ChangeFeed.Subscription watch(long afterRevision, Consumer<FlagChange> snapshot, Consumer<FlagChange> changes) {
+    public ChangeFeed.Subscription watch(long afterRevision, Consumer<RecordedChange> snapshot,
+                                         Consumer<RecordedChange> changes) {
         ChangeFeed.Subscription subscription = feed.subscribe(FlagRules.afterRevision(afterRevision), changes);
         try {
             if (afterRevision == 0) {
@@ -82,25 +161,15 @@ public final class Flags {
     }
 
     /** Live changes only, from the latest revision on (for streams that need no replay). */
-    public ChangeFeed.Subscription follow(Consumer<FlagChange> changes) {
+    public ChangeFeed.Subscription follow(Consumer<RecordedChange> changes) {
         return feed.follow(changes);
     }
 
-    public List<FlagState> all() {
-        return table.all();
-    }
-
-    public FlagTable table() {
-        return table;
-    }
-
     private void replay(ChangeFeed.Subscription subscription) {
-        while (true) {
-            List<FlagChange> page = repository.changesAfter(subscription.lastSent(), REPLAY_PAGE);
+        List<RecordedChange> page;
+        do {
+            page = repository.changesAfter(subscription.lastSent(), CHANGES_PAGE);
             page.forEach(subscription::replay);
-            if (page.size() < REPLAY_PAGE) {
-                return;
-            }
-        }
+        } while (page.size() == CHANGES_PAGE);
     }
 }

@@ -6,5 +6,5 @@ import java.util.List;
  * Every live flag as the UPSERTED change that made its current state, in revision order, read
  * together with the latest revision of the sequence ({@code head}).
  */
-public record Snapshot(List<FlagChange> flags, long head) {
+public record Snapshot(List<RecordedChange> flags, long head) {
 }

@@ -1,5 +1,5 @@
 package io.ulidmesh.flags.domain;
 
 /** The outcome of a write: the flag now, and the recorded change (null when nothing changed). */
-public record Written(FlagState flag, FlagChange change) {
+public record Written(FlagState flag, RecordedChange change) {
 }

@@ -5,10 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.ulidmesh.flags.domain.ChangeType;
-import io.ulidmesh.flags.domain.FlagChange;
 import io.ulidmesh.flags.domain.FlagState;
 import io.ulidmesh.flags.domain.Flags;
 import io.ulidmesh.flags.domain.Reason;
+import io.ulidmesh.flags.domain.RecordedChange;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Locale;
@@ -55,11 +55,13 @@ public class FlagMetrics {
         evaluations[reason.ordinal()].increment();
     }
 
-    public void changed(FlagState flag) {
+    /** A flag created or changed through this replica. */
+    public void changed() {
         upserts.increment();
     }
 
-    public void deleted(FlagState flag) {
+    /** A flag deleted through this replica. */
+    public void deleted() {
         deletes.increment();
     }
 
@@ -71,7 +73,7 @@ public class FlagMetrics {
         watchers.decrementAndGet();
     }
 
-    private void track(FlagChange change) {
+    private void track(RecordedChange change) {
         if (change.type() == ChangeType.DELETED) {
             basisPoints.remove(change.flag().name());
             Gauge gauge = gauges.remove(change.flag().name());

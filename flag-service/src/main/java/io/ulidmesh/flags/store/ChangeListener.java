@@ -1,49 +1,38 @@
 package io.ulidmesh.flags.store;
 
-import io.ulidmesh.flags.domain.ChangeFeed;
-import io.ulidmesh.flags.domain.FlagChange;
-import io.ulidmesh.flags.domain.FlagRepository;
-import io.ulidmesh.flags.domain.FlagTable;
+import io.ulidmesh.flags.domain.Flags;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
-import java.util.Properties;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
  * Brings changes made through any replica to this one: LISTENs on a dedicated connection and, at
- * every notification, reads the history after the last revision it published, so lost or
- * coalesced notifications cost nothing. It also reads at least every {@code pollMillis}, and after
- * a lost connection it reconnects, LISTENs again and catches up.
+ * every notification, has {@link Flags#catchUp} read the history after the last revision it
+ * published, so lost or coalesced notifications cost nothing. It also reads at least every
+ * {@code pollMillis}, and after a lost connection it reconnects, LISTENs again and catches up.
  */
 public final class ChangeListener implements Runnable {
     private static final Logger LOG = Logger.getLogger(ChangeListener.class);
-    private static final int PAGE = 1000;
 
-    private final String url;
-    private final Properties credentials;
-    private final FlagRepository repository;
-    private final FlagTable table;
-    private final ChangeFeed feed;
+    /** Opens a connection of its own, outside the pool: a LISTENing connection is never handed back. */
+    @FunctionalInterface
+    public interface Connector {
+        Connection open() throws SQLException;
+    }
+
+    private final Connector connector;
+    private final Flags flags;
     private final int pollMillis;
     private volatile boolean running = true;
     private volatile Connection connection;
     private Thread thread;
 
-    public ChangeListener(String url, String user, String password, FlagRepository repository, FlagTable table,
-                          ChangeFeed feed, int pollMillis) {
-        this.url = url;
-        this.credentials = new Properties();
-        credentials.setProperty("user", user);
-        credentials.setProperty("password", password);
-        credentials.setProperty("ApplicationName", "flag-service change listener");
-        this.repository = repository;
-        this.table = table;
-        this.feed = feed;
+    public ChangeListener(Connector connector, Flags flags, int pollMillis) {
+        this.connector = connector;
+        this.flags = flags;
         this.pollMillis = pollMillis;
     }
 
@@ -64,17 +53,17 @@ public final class ChangeListener implements Runnable {
     @Override
     public void run() {
         while (running) {
-            try (Connection c = DriverManager.getConnection(url, credentials)) {
+            try (Connection c = connector.open()) {
                 connection = c;
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + JdbcFlagRepository.CHANNEL);
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
-                catchUp();
+                flags.catchUp();
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(pollMillis);
                     if (notifications == null || notifications.length == 0 || newer(notifications)) {
-                        catchUp();
+                        flags.catchUp();
                     }
                 }
             } catch (SQLException | RuntimeException e) {
@@ -88,7 +77,7 @@ public final class ChangeListener implements Runnable {
 
     /** Notifications of revisions this replica already published (its own catch-up saw them) need no read. */
     private boolean newer(PGNotification[] notifications) {
-        long published = feed.published();
+        long published = flags.published();
         for (PGNotification n : notifications) {
             try {
                 if (Long.parseLong(n.getParameter()) > published) {
@@ -99,19 +88,6 @@ public final class ChangeListener implements Runnable {
             }
         }
         return false;
-    }
-
-    private void catchUp() {
-        while (true) {
-            List<FlagChange> changes = repository.changesAfter(feed.published(), PAGE);
-            for (FlagChange change : changes) {
-                table.apply(change);
-                feed.publish(change);
-            }
-            if (changes.size() < PAGE) {
-                return;
-            }
-        }
     }
 
     private void pause() {

@@ -3,13 +3,13 @@ package io.ulidmesh.flags.store;
 import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.common.jdbc.Jdbc;
 import io.ulidmesh.flags.domain.ChangeType;
-import io.ulidmesh.flags.domain.FlagChange;
 import io.ulidmesh.flags.domain.FlagRepository;
+import io.ulidmesh.flags.domain.FlagRules;
 import io.ulidmesh.flags.domain.FlagState;
+import io.ulidmesh.flags.domain.RecordedChange;
 import io.ulidmesh.flags.domain.SetFlagCommand;
 import io.ulidmesh.flags.domain.Snapshot;
 import io.ulidmesh.flags.domain.Written;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,8 +24,7 @@ import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /** Flags and their append-only history in PostgreSQL; every change also NOTIFYs {@value #CHANNEL}. */
-@ApplicationScoped
-public class JdbcFlagRepository implements FlagRepository {
+public final class JdbcFlagRepository implements FlagRepository {
     /** The NOTIFY channel every replica LISTENs on; the payload is the new revision. */
     public static final String CHANNEL = "ulidmesh_flag_changes";
     private static final Logger LOG = Logger.getLogger(JdbcFlagRepository.class);
@@ -47,23 +46,11 @@ public class JdbcFlagRepository implements FlagRepository {
             lockWrites(c);
             Current current = current(c, command.name());
             FlagState before = current == null ? null : current.flag();
-            checkVersion(command.name(), command.expectedVersion(), before);
+            long lastVersion = before != null ? before.version() : lastVersion(c, command.name());
             Instant now = now();
-            FlagState after;
-            if (before == null) {
-                after = new FlagState(command.name(), command.description(),
-                        command.basisPoints() == null ? 0 : command.basisPoints(),
-                        command.cohort().isEmpty() ? command.name() : command.cohort(), lastVersion(c, command.name()) + 1,
-                        now, actor, command.reason());
-            } else {
-                int bp = command.basisPoints() == null ? before.basisPoints() : command.basisPoints();
-                String description = command.description().isEmpty() ? before.description() : command.description();
-                String cohort = command.cohort().isEmpty() ? before.cohort() : command.cohort();
-                if (bp == before.basisPoints() && description.equals(before.description()) && cohort.equals(before.cohort())) {
-                    return new Written(before, null);
-                }
-                after = new FlagState(command.name(), description, bp, cohort, before.version() + 1, now, actor,
-                        command.reason());
+            FlagState after = command.applyTo(before, lastVersion, now, actor);
+            if (after == before) {
+                return new Written(before, null);
             }
             long revision = nextRevision(c);
             insertChange(c, revision, ChangeType.UPSERTED, after, current == null ? null : current.revision(),
@@ -80,20 +67,20 @@ public class JdbcFlagRepository implements FlagRepository {
             notify(c, revision);
             LOG.infof("flag %s set to %d bp (cohort %s) version %d revision %d by %s: %s", after.name(),
                     after.basisPoints(), after.cohort(), after.version(), revision, actor, command.reason());
-            return new Written(after, new FlagChange(revision, ChangeType.UPSERTED, after, before, now, actor,
+            return new Written(after, new RecordedChange(revision, ChangeType.UPSERTED, after, before, now, actor,
                     command.reason()));
         });
     }
 
     @Override
-    public FlagChange delete(String name, long expectedVersion, String reason, String actor) {
+    public RecordedChange delete(String name, long expectedVersion, String reason, String actor) {
         return Jdbc.inTransaction(dataSource, c -> {
             lockWrites(c);
             Current current = current(c, name);
             if (current == null) {
                 throw DomainException.notFound("flag '" + name + "' does not exist");
             }
-            checkVersion(name, expectedVersion, current.flag());
+            FlagRules.checkExpectedVersion(name, expectedVersion, current.flag());
             Instant now = now();
             long revision = nextRevision(c);
             insertChange(c, revision, ChangeType.DELETED, current.flag(), current.revision(), now, actor, reason);
@@ -104,7 +91,7 @@ public class JdbcFlagRepository implements FlagRepository {
             notify(c, revision);
             LOG.infof("flag %s deleted at version %d revision %d by %s: %s", name, current.flag().version(), revision,
                     actor, reason);
-            return new FlagChange(revision, ChangeType.DELETED, current.flag(), current.flag(), now, actor, reason);
+            return new RecordedChange(revision, ChangeType.DELETED, current.flag(), current.flag(), now, actor, reason);
         });
     }
 
@@ -132,7 +119,7 @@ public class JdbcFlagRepository implements FlagRepository {
     }
 
     @Override
-    public List<FlagChange> history(String name, long beforeRevision, int limit) {
+    public List<RecordedChange> history(String name, long beforeRevision, int limit) {
         return Jdbc.inTransaction(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + CHANGE_COLUMNS + ", "
                     + "p.name, p.description, p.basis_points, p.cohort, p.version, p.updated_at, p.updated_by, p.flag_reason "
@@ -141,7 +128,7 @@ public class JdbcFlagRepository implements FlagRepository {
                 ps.setString(1, name);
                 ps.setLong(2, beforeRevision);
                 ps.setInt(3, limit);
-                List<FlagChange> changes = new ArrayList<>();
+                List<RecordedChange> changes = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         FlagState before = rs.getString(14) == null ? null : flag(rs, 14);
@@ -154,13 +141,13 @@ public class JdbcFlagRepository implements FlagRepository {
     }
 
     @Override
-    public List<FlagChange> changesAfter(long afterRevision, int limit) {
+    public List<RecordedChange> changesAfter(long afterRevision, int limit) {
         return Jdbc.inTransaction(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + CHANGE_COLUMNS + " FROM flag_change c "
                     + "WHERE c.revision > ? ORDER BY c.revision LIMIT ?")) {
                 ps.setLong(1, afterRevision);
                 ps.setInt(2, limit);
-                List<FlagChange> changes = new ArrayList<>();
+                List<RecordedChange> changes = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         changes.add(change(rs, null));
@@ -178,7 +165,7 @@ public class JdbcFlagRepository implements FlagRepository {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + CHANGE_COLUMNS
                     + ", (SELECT coalesce(max(revision), 0) FROM flag_change) FROM flag f "
                     + "JOIN flag_change c ON c.revision = f.revision ORDER BY c.revision")) {
-                List<FlagChange> flags = new ArrayList<>();
+                List<RecordedChange> flags = new ArrayList<>();
                 long head = 0;
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -228,19 +215,6 @@ public class JdbcFlagRepository implements FlagRepository {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
             }
-        }
-    }
-
-    private static void checkVersion(String name, long expected, FlagState current) {
-        if (expected == 0) {
-            return;
-        }
-        if (current == null) {
-            throw DomainException.conflict("flag '" + name + "' does not exist, but expected_version is " + expected);
-        }
-        if (current.version() != expected) {
-            throw DomainException.conflict("flag '" + name + "' is at version " + current.version()
-                    + ", not the expected_version " + expected);
         }
     }
 
@@ -300,9 +274,9 @@ public class JdbcFlagRepository implements FlagRepository {
     }
 
     /** Reads {@link #CHANGE_COLUMNS}. */
-    private static FlagChange change(ResultSet rs, FlagState before) throws SQLException {
+    private static RecordedChange change(ResultSet rs, FlagState before) throws SQLException {
         FlagState flag = flag(rs, 3);
-        return new FlagChange(rs.getLong(1), ChangeType.valueOf(rs.getString(2)), flag, before,
+        return new RecordedChange(rs.getLong(1), ChangeType.valueOf(rs.getString(2)), flag, before,
                 rs.getTimestamp(11).toInstant(), rs.getString(12), rs.getString(13));
     }
 

@@ -1,13 +1,13 @@
 package io.ulidmesh.flags.api;
 
 import static io.restassured.RestAssured.given;
+import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.hamcrest.Matchers.containsString;
 
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
+import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.ulidmesh.flags.client.CohortHash;
@@ -30,7 +30,9 @@ import io.ulidmesh.proto.flags.v1.ListFlagsResponse;
 import io.ulidmesh.proto.flags.v1.SetFlagRequest;
 import io.ulidmesh.proto.flags.v1.WatchRequest;
 import io.ulidmesh.testsupport.TestChannels;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -112,29 +114,34 @@ class FlagServiceTest {
 
     @Test
     void invalidArgumentsNameTheValue() {
-        assertCode(() -> flags.setFlag(set("Bad Name").setEnabled(true).build()), Status.Code.INVALID_ARGUMENT, "Bad Name");
-        assertCode(() -> flags.setFlag(set("").setEnabled(true).build()), Status.Code.INVALID_ARGUMENT, "''");
-        assertCode(() -> flags.setFlag(set("a".repeat(129)).setEnabled(true).build()), Status.Code.INVALID_ARGUMENT, "must match");
-        assertCode(() -> flags.setFlag(set("p").setPercentage(100.5).build()), Status.Code.INVALID_ARGUMENT, "100.5");
-        assertCode(() -> flags.setFlag(set("p").setPercentage(-1).build()), Status.Code.INVALID_ARGUMENT, "-1.0");
-        assertCode(() -> flags.setFlag(set("p").setPercentage(12.345).build()), Status.Code.INVALID_ARGUMENT, "12.345");
-        assertCode(() -> flags.setFlag(set("p").setPercentage(Double.NaN).build()), Status.Code.INVALID_ARGUMENT, "NaN");
-        assertCode(() -> flags.setFlag(set("p").setBasisPoints(10_001).build()), Status.Code.INVALID_ARGUMENT, "10001");
-        assertCode(() -> flags.setFlag(set("p").setBasisPoints(-5).build()), Status.Code.INVALID_ARGUMENT, "-5");
-        assertCode(() -> flags.setFlag(set("p").setEnabled(true).setExpectedVersion(-2).build()), Status.Code.INVALID_ARGUMENT, "-2");
-        assertCode(() -> flags.setFlag(set("p").setEnabled(true).setCohort("No Cohort").build()), Status.Code.INVALID_ARGUMENT, "No Cohort");
-        assertCode(() -> flags.getFlag(GetFlagRequest.newBuilder().setName("UPPER").build()), Status.Code.INVALID_ARGUMENT, "UPPER");
-        assertCode(() -> flags.listFlags(ListFlagsRequest.newBuilder().setPageSize(-1).build()), Status.Code.INVALID_ARGUMENT, "-1");
-        assertCode(() -> flags.listFlags(ListFlagsRequest.newBuilder().setPageToken("!!").build()), Status.Code.INVALID_ARGUMENT, "!!");
-        assertCode(() -> flags.deleteFlag(DeleteFlagRequest.newBuilder().setName("9x").build()), Status.Code.INVALID_ARGUMENT, "9x");
-        assertCode(() -> flags.history(HistoryRequest.newBuilder().setFlag("x y").build()), Status.Code.INVALID_ARGUMENT, "x y");
-        assertCode(() -> flags.history(HistoryRequest.newBuilder().setFlag("xy").setPageToken("bm9wZQ").build()),
-                Status.Code.INVALID_ARGUMENT, "bm9wZQ");
-        assertCode(() -> flags.batchEvaluate(BatchEvaluateRequest.newBuilder()
-                        .addAllFlags(List.of("a", "b")).addAllEntityIds(ids(5001)).build()),
-                Status.Code.INVALID_ARGUMENT, "10002");
-        assertCode(() -> flags.watch(WatchRequest.newBuilder().setAfterRevision(-3).build()).hasNext(),
-                Status.Code.INVALID_ARGUMENT, "-3");
+        assertStatus(Code.INVALID_ARGUMENT, () -> flags.setFlag(set("Bad Name").setEnabled(true).build()), "Bad Name");
+        assertStatus(Code.INVALID_ARGUMENT, () -> flags.setFlag(set("").setEnabled(true).build()), "''");
+        assertStatus(Code.INVALID_ARGUMENT, () -> flags.setFlag(set("a".repeat(129)).setEnabled(true).build()),
+                "must match");
+        assertStatus(Code.INVALID_ARGUMENT, () -> flags.setFlag(set("p").setPercentage(100.5).build()), "100.5");
+        assertStatus(Code.INVALID_ARGUMENT, () -> flags.setFlag(set("p").setPercentage(-1).build()), "-1.0");
+        assertStatus(Code.INVALID_ARGUMENT, () -> flags.setFlag(set("p").setPercentage(12.345).build()), "12.345");
+        assertStatus(Code.INVALID_ARGUMENT, () -> flags.setFlag(set("p").setPercentage(Double.NaN).build()), "NaN");
+        assertStatus(Code.INVALID_ARGUMENT, () -> flags.setFlag(set("p").setBasisPoints(10_001).build()), "10001");
+        assertStatus(Code.INVALID_ARGUMENT, () -> flags.setFlag(set("p").setBasisPoints(-5).build()), "-5");
+        assertStatus(Code.INVALID_ARGUMENT,
+                () -> flags.setFlag(set("p").setEnabled(true).setExpectedVersion(-2).build()), "-2");
+        assertStatus(Code.INVALID_ARGUMENT,
+                () -> flags.setFlag(set("p").setEnabled(true).setCohort("No Cohort").build()), "No Cohort");
+        assertStatus(Code.INVALID_ARGUMENT, () -> flags.getFlag(GetFlagRequest.newBuilder().setName("UPPER").build()),
+                "UPPER");
+        assertStatus(Code.INVALID_ARGUMENT,
+                () -> flags.listFlags(ListFlagsRequest.newBuilder().setPageSize(-1).build()), "-1");
+        assertStatus(Code.INVALID_ARGUMENT,
+                () -> flags.deleteFlag(DeleteFlagRequest.newBuilder().setName("9x").build()), "9x");
+        assertStatus(Code.INVALID_ARGUMENT, () -> flags.history(HistoryRequest.newBuilder().setFlag("x y").build()),
+                "x y");
+        assertStatus(Code.INVALID_ARGUMENT,
+                () -> flags.batchEvaluate(BatchEvaluateRequest.newBuilder().addAllFlags(List.of("a", "b"))
+                        .addAllEntityIds(ids(5001)).build()),
+                "10002");
+        assertStatus(Code.INVALID_ARGUMENT,
+                () -> flags.watch(WatchRequest.newBuilder().setAfterRevision(-3).build()).hasNext(), "-3");
         assertThat(flags.setFlag(set(unique("two.decimals")).setPercentage(0.01).build()).getBasisPoints()).isEqualTo(1);
         assertThat(flags.setFlag(set(unique("two.decimals")).setPercentage(99.99).build()).getBasisPoints()).isEqualTo(9999);
         assertThat(flags.setFlag(set(unique("two.decimals")).setPercentage(100).build()).getBasisPoints()).isEqualTo(10_000);
@@ -145,12 +152,14 @@ class FlagServiceTest {
         String name = unique("stale");
         flags.setFlag(set(name).setBasisPoints(100).build());
         flags.setFlag(set(name).setBasisPoints(200).build());
-        assertCode(() -> flags.setFlag(set(name).setBasisPoints(300).setExpectedVersion(1).build()),
-                Status.Code.ABORTED, "version 2");
-        assertCode(() -> flags.deleteFlag(DeleteFlagRequest.newBuilder().setName(name).setExpectedVersion(1).build()),
-                Status.Code.ABORTED, "expected_version 1");
-        assertCode(() -> flags.setFlag(set(unique("absent")).setEnabled(true).setExpectedVersion(4).build()),
-                Status.Code.ABORTED, "does not exist");
+        assertStatus(Code.ABORTED, () -> flags.setFlag(set(name).setBasisPoints(300).setExpectedVersion(1).build()),
+                "version 2");
+        assertStatus(Code.ABORTED,
+                () -> flags.deleteFlag(DeleteFlagRequest.newBuilder().setName(name).setExpectedVersion(1).build()),
+                "expected_version 1");
+        assertStatus(Code.ABORTED,
+                () -> flags.setFlag(set(unique("absent")).setEnabled(true).setExpectedVersion(4).build()),
+                "does not exist");
         Flag now = flags.getFlag(GetFlagRequest.newBuilder().setName(name).build());
         assertThat(now.getBasisPoints()).isEqualTo(200);
         assertThat(now.getVersion()).isEqualTo(2);
@@ -165,22 +174,22 @@ class FlagServiceTest {
                 String name = unique("race");
                 long version = flags.setFlag(set(name).setBasisPoints(0).build()).getVersion();
                 CountDownLatch start = new CountDownLatch(1);
-                List<Future<Status.Code>> writers = new ArrayList<>();
+                List<Future<Code>> writers = new ArrayList<>();
                 for (int w = 1; w <= 2; w++) {
                     int bp = w * 1000;
                     writers.add(pool.submit(() -> {
                         start.await();
                         try {
                             flags.setFlag(set(name).setBasisPoints(bp).setExpectedVersion(version).build());
-                            return Status.Code.OK;
+                            return Code.OK;
                         } catch (StatusRuntimeException e) {
                             return e.getStatus().getCode();
                         }
                     }));
                 }
                 start.countDown();
-                List<Status.Code> codes = List.of(writers.get(0).get(), writers.get(1).get());
-                assertThat(codes).containsExactlyInAnyOrder(Status.Code.OK, Status.Code.ABORTED);
+                List<Code> codes = List.of(writers.get(0).get(), writers.get(1).get());
+                assertThat(codes).containsExactlyInAnyOrder(Code.OK, Code.ABORTED);
                 assertThat(flags.getFlag(GetFlagRequest.newBuilder().setName(name).build()).getVersion()).isEqualTo(version + 1);
                 assertThat(history(name, 0, "").getChangesList()).hasSize(2);
             }
@@ -192,9 +201,10 @@ class FlagServiceTest {
     @Test
     void getAndDeleteOfAnAbsentFlagAreNotFound() {
         String name = unique("absent");
-        assertCode(() -> flags.getFlag(GetFlagRequest.newBuilder().setName(name).build()), Status.Code.NOT_FOUND, name);
-        assertCode(() -> flags.deleteFlag(DeleteFlagRequest.newBuilder().setName(name).build()), Status.Code.NOT_FOUND, name);
-        assertCode(() -> flags.history(HistoryRequest.newBuilder().setFlag(name).build()), Status.Code.NOT_FOUND, name);
+        assertStatus(Code.NOT_FOUND, () -> flags.getFlag(GetFlagRequest.newBuilder().setName(name).build()), name);
+        assertStatus(Code.NOT_FOUND, () -> flags.deleteFlag(DeleteFlagRequest.newBuilder().setName(name).build()),
+                name);
+        assertStatus(Code.NOT_FOUND, () -> flags.history(HistoryRequest.newBuilder().setFlag(name).build()), name);
     }
 
     @Test
@@ -204,14 +214,14 @@ class FlagServiceTest {
         Flag deleted = flags.deleteFlag(DeleteFlagRequest.newBuilder().setName(name).setExpectedVersion(1)
                 .setReason("cleanup").build()).getFlag();
         assertThat(deleted).isEqualTo(flag);
-        assertCode(() -> flags.getFlag(GetFlagRequest.newBuilder().setName(name).build()), Status.Code.NOT_FOUND, name);
+        assertStatus(Code.NOT_FOUND, () -> flags.getFlag(GetFlagRequest.newBuilder().setName(name).build()), name);
         Evaluation e = flags.evaluate(EvaluateRequest.newBuilder().setFlag(name).setEntityId("x").build());
         assertThat(e.getReason()).isEqualTo(EvaluationReason.FLAG_NOT_FOUND);
         Flag recreated = flags.setFlag(set(name).setEnabled(true).build());
         // Versions continue across the delete: a version read before it never matches the new flag.
         assertThat(recreated.getVersion()).isEqualTo(2);
-        assertCode(() -> flags.setFlag(set(name).setPercentage(10).setExpectedVersion(1).build()),
-                Status.Code.ABORTED, "is at version 2");
+        assertStatus(Code.ABORTED, () -> flags.setFlag(set(name).setPercentage(10).setExpectedVersion(1).build()),
+                "is at version 2");
         List<FlagChange> changes = history(name, 0, "").getChangesList();
         assertThat(changes).extracting(FlagChange::getType)
                 .containsExactly(FlagEventType.UPSERTED, FlagEventType.DELETED, FlagEventType.UPSERTED);
@@ -267,6 +277,39 @@ class FlagServiceTest {
         } while (!token.isEmpty());
         assertThat(names).isSorted().doesNotHaveDuplicates()
                 .containsSubsequence(prefix + ".a", prefix + ".b", prefix + ".c");
+    }
+
+    /** Page tokens are checked: garbage, another listing's token or a forged position is INVALID_ARGUMENT. */
+    @Test
+    void listFlagsAndHistoryRefusePageTokensTheyDidNotIssue() {
+        String name = unique("tokens");
+        for (int bp = 1; bp <= 3; bp++) {
+            flags.setFlag(set(name).setBasisPoints(bp).build());
+        }
+        flags.setFlag(set(name + ".b").setEnabled(true).build());
+        String listToken = flags.listFlags(ListFlagsRequest.newBuilder().setPageSize(1).build()).getNextPageToken();
+        String historyToken = history(name, 1, "").getNextPageToken();
+        assertThat(listToken).isNotEmpty();
+        assertThat(historyToken).isNotEmpty();
+
+        for (String forged : List.of("!!", base64Url(name), historyToken, base64Url("ListFlags\nNot A Name"),
+                base64Url("ListFlags\n" + name).substring(1), "A".repeat(600))) {
+            assertStatus(Code.INVALID_ARGUMENT,
+                    () -> flags.listFlags(ListFlagsRequest.newBuilder().setPageToken(forged).build()),
+                    "page_token is not a token this service issued for ListFlags");
+        }
+        for (String forged : List.of("bm9wZQ", listToken, base64Url("History of " + name + "\n-5"),
+                base64Url("History of " + name + "\nlatest"), base64Url("History of other\n5"))) {
+            assertStatus(Code.INVALID_ARGUMENT, () -> history(name, 1, forged),
+                    "page_token is not a token this service issued for History of " + name);
+        }
+        assertThat(flags.listFlags(ListFlagsRequest.newBuilder().setPageSize(1).setPageToken(listToken).build())
+                .getFlagsCount()).isEqualTo(1);
+        assertThat(history(name, 1, historyToken).getChanges(0).getAfter().getBasisPoints()).isEqualTo(2);
+    }
+
+    private static String base64Url(String text) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -441,8 +484,9 @@ class FlagServiceTest {
 
     @Test
     void watchBeyondTheLatestRevisionIsAFailedPrecondition() {
-        assertCode(() -> flags.watch(WatchRequest.newBuilder().setAfterRevision(Long.MAX_VALUE / 2).build()).hasNext(),
-                Status.Code.FAILED_PRECONDITION, Long.toString(Long.MAX_VALUE / 2));
+        assertStatus(Code.FAILED_PRECONDITION,
+                () -> flags.watch(WatchRequest.newBuilder().setAfterRevision(Long.MAX_VALUE / 2).build()).hasNext(),
+                Long.toString(Long.MAX_VALUE / 2));
     }
 
     @Test
@@ -467,12 +511,5 @@ class FlagServiceTest {
             ids.add("entity-" + i);
         }
         return ids;
-    }
-
-    static void assertCode(Runnable call, Status.Code code, String messagePart) {
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call::run);
-        assertThat(e).as("expected %s", code).isNotNull();
-        assertThat(e.getStatus().getCode()).isEqualTo(code);
-        assertThat(e.getStatus().getDescription()).contains(messagePart);
     }
 }

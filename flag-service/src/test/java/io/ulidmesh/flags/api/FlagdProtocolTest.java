@@ -1,14 +1,14 @@
 package io.ulidmesh.flags.api;
 
-import static io.ulidmesh.flags.api.FlagServiceTest.assertCode;
 import static io.ulidmesh.flags.api.FlagServiceTest.unique;
+import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
+import io.grpc.Status.Code;
 import io.quarkus.test.junit.QuarkusTest;
 import io.ulidmesh.proto.flagd.evaluation.v1.AnyFlag;
 import io.ulidmesh.proto.flagd.evaluation.v1.EventStreamRequest;
@@ -80,18 +80,20 @@ class FlagdProtocolTest {
         String missing = unique("flagd.missing");
         String flag = unique("flagd.bool");
         flags.setFlag(SetFlagRequest.newBuilder().setName(flag).setEnabled(true).build());
-        assertCode(() -> flagd.resolveBoolean(ResolveBooleanRequest.newBuilder().setFlagKey(missing).build()),
-                Status.Code.NOT_FOUND, "FLAG_NOT_FOUND");
-        assertCode(() -> flagd.resolveString(ResolveStringRequest.newBuilder().setFlagKey(missing).build()),
-                Status.Code.NOT_FOUND, "FLAG_NOT_FOUND");
-        assertCode(() -> flagd.resolveString(ResolveStringRequest.newBuilder().setFlagKey(flag).build()),
-                Status.Code.INVALID_ARGUMENT, "TYPE_MISMATCH");
-        assertCode(() -> flagd.resolveFloat(ResolveFloatRequest.newBuilder().setFlagKey(flag).build()),
-                Status.Code.INVALID_ARGUMENT, "TYPE_MISMATCH");
-        assertCode(() -> flagd.resolveInt(ResolveIntRequest.newBuilder().setFlagKey(flag).build()),
-                Status.Code.INVALID_ARGUMENT, "TYPE_MISMATCH");
-        assertCode(() -> flagd.resolveObject(ResolveObjectRequest.newBuilder().setFlagKey(flag).build()),
-                Status.Code.INVALID_ARGUMENT, "TYPE_MISMATCH");
+        assertStatus(Code.NOT_FOUND,
+                () -> flagd.resolveBoolean(ResolveBooleanRequest.newBuilder().setFlagKey(missing).build()),
+                "FLAG_NOT_FOUND");
+        assertStatus(Code.NOT_FOUND,
+                () -> flagd.resolveString(ResolveStringRequest.newBuilder().setFlagKey(missing).build()),
+                "FLAG_NOT_FOUND");
+        assertStatus(Code.INVALID_ARGUMENT,
+                () -> flagd.resolveString(ResolveStringRequest.newBuilder().setFlagKey(flag).build()), "TYPE_MISMATCH");
+        assertStatus(Code.INVALID_ARGUMENT,
+                () -> flagd.resolveFloat(ResolveFloatRequest.newBuilder().setFlagKey(flag).build()), "TYPE_MISMATCH");
+        assertStatus(Code.INVALID_ARGUMENT,
+                () -> flagd.resolveInt(ResolveIntRequest.newBuilder().setFlagKey(flag).build()), "TYPE_MISMATCH");
+        assertStatus(Code.INVALID_ARGUMENT,
+                () -> flagd.resolveObject(ResolveObjectRequest.newBuilder().setFlagKey(flag).build()), "TYPE_MISMATCH");
     }
 
     @Test

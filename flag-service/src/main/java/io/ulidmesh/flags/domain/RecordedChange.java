@@ -7,8 +7,8 @@ import java.time.Instant;
  * last state of a DELETED flag; {@code before} is null when the change created the flag (and is
  * not loaded where only the change stream is needed).
  */
-public record FlagChange(long revision, ChangeType type, FlagState flag, FlagState before,
-                         Instant at, String actor, String reason) {
+public record RecordedChange(long revision, ChangeType type, FlagState flag, FlagState before,
+                             Instant at, String actor, String reason) {
 
     /** The state after the change; null when the change deleted the flag. */
     public FlagState after() {

@@ -1,0 +1,99 @@
+package io.ulidmesh.flags.domain;
+
+import static io.ulidmesh.flags.domain.FlagTableTest.flag;
+import static io.ulidmesh.flags.domain.FlagTableTest.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChangeFeedTest {
+    private final ChangeFeed feed = new ChangeFeed(0);
+
+    private static RecordedChange change(long revision) {
+        return upsert(revision, flag("f", (int) revision, "f", revision));
+    }
+
+    private static List<Long> revisions(List<RecordedChange> changes) {
+        return changes.stream().map(RecordedChange::revision).toList();
+    }
+
+    @Test
+    void publishesInRevisionOrderAndIgnoresWhatItAlreadyPublished() {
+        List<RecordedChange> seen = new ArrayList<>();
+        feed.follow(seen::add);
+        feed.publish(change(1));
+        feed.publish(change(2));
+        feed.publish(change(2));
+        feed.publish(change(1));
+        feed.publish(change(3));
+        assertThat(revisions(seen)).containsExactly(1L, 2L, 3L);
+        assertThat(feed.published()).isEqualTo(3);
+    }
+
+    @Test
+    void startAtOnlyMovesForward() {
+        feed.startAt(10);
+        feed.startAt(4);
+        assertThat(feed.published()).isEqualTo(10);
+        List<RecordedChange> seen = new ArrayList<>();
+        feed.follow(seen::add);
+        feed.publish(change(9));
+        feed.publish(change(11));
+        assertThat(revisions(seen)).containsExactly(11L);
+    }
+
+    /** Live changes during the replay wait in the buffer; what the replay already sent is dropped. */
+    @Test
+    void aReplayHandsOverToLiveChangesMissingNothingAndRepeatingNothing() {
+        feed.publish(change(1));
+        List<RecordedChange> seen = new ArrayList<>();
+        ChangeFeed.Subscription watcher = feed.subscribe(1, seen::add);
+        feed.publish(change(2));
+        feed.publish(change(3));
+        assertThat(seen).as("buffered until live").isEmpty();
+        watcher.replay(change(2)); // the replay read 2 from the history
+        watcher.goLive();
+        feed.publish(change(4));
+        assertThat(revisions(seen)).containsExactly(2L, 3L, 4L);
+        assertThat(watcher.lastSent()).isEqualTo(4);
+    }
+
+    @Test
+    void aSnapshotCoversEverythingUpToItsHead() {
+        List<RecordedChange> seen = new ArrayList<>();
+        ChangeFeed.Subscription watcher = feed.subscribe(0, seen::add);
+        feed.publish(change(1));
+        feed.publish(change(2));
+        watcher.coveredThrough(1);
+        watcher.goLive();
+        assertThat(revisions(seen)).containsExactly(2L);
+    }
+
+    @Test
+    void followSeesOnlyLaterChanges() {
+        feed.publish(change(1));
+        List<RecordedChange> seen = new ArrayList<>();
+        ChangeFeed.Subscription follower = feed.follow(seen::add);
+        assertThat(follower.lastSent()).isEqualTo(1);
+        feed.publish(change(2));
+        assertThat(revisions(seen)).containsExactly(2L);
+    }
+
+    @Test
+    void aClosedSubscriptionGetsNothingMore() {
+        List<RecordedChange> seen = new ArrayList<>();
+        ChangeFeed.Subscription a = feed.follow(seen::add);
+        ChangeFeed.Subscription b = feed.subscribe(0, seen::add);
+        feed.publish(change(1));
+        assertThat(revisions(seen)).containsExactly(1L);
+        seen.clear();
+        b.close();
+        a.close();
+        feed.publish(change(2));
+        b.goLive();
+        b.replay(change(3));
+        assertThat(seen).isEmpty();
+    }
+}

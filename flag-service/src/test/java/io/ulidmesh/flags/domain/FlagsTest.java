@@ -1,0 +1,273 @@
+package io.ulidmesh.flags.domain;
+
+import static io.ulidmesh.flags.domain.Refusals.assertRefused;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.ulidmesh.common.error.ErrorKind;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The flag use cases over an in-memory repository: no Quarkus, no database. */
+class FlagsTest {
+    private final InMemoryFlagRepository repository = new InMemoryFlagRepository();
+    private final Flags flags = new Flags(repository, new FlagTable(), new ChangeFeed(0));
+
+    private static SetFlagCommand command(String name, Integer basisPoints) {
+        return new SetFlagCommand(name, basisPoints, "because", 0, "", "");
+    }
+
+    private Written set(String name, Integer basisPoints) {
+        return flags.set(command(name, basisPoints), "alice");
+    }
+
+    private static String base64Url(String text) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aWriteIsValidatedAndRefusedWritesStoreNothing() {
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> set("Bad Name", 1), "flag name 'Bad Name'");
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> set("f", 10_001), "basis_points 10001");
+        assertRefused(ErrorKind.INVALID_ARGUMENT,
+                () -> flags.set(new SetFlagCommand("f", 1, "r".repeat(4097), 0, "", ""), "alice"), "reason is 4097");
+        assertRefused(ErrorKind.INVALID_ARGUMENT,
+                () -> flags.set(new SetFlagCommand("f", 1, "", -1, "", ""), "alice"), "expected_version -1");
+        assertRefused(ErrorKind.INVALID_ARGUMENT,
+                () -> flags.set(new SetFlagCommand("f", 1, "", 0, "d".repeat(4097), ""), "alice"), "description");
+        assertRefused(ErrorKind.INVALID_ARGUMENT,
+                () -> flags.set(new SetFlagCommand("f", 1, "", 0, "", "No Cohort"), "alice"), "cohort 'No Cohort'");
+        assertThat(repository.head()).isZero();
+    }
+
+    @Test
+    void aWriteIsEvaluatedAtOnceOnThisReplica() {
+        Written created = set("f", null);
+        assertThat(created.flag().basisPoints()).as("a new flag without a state starts off").isZero();
+        assertThat(created.flag().cohort()).isEqualTo("f");
+        assertThat(created.change().type()).isEqualTo(ChangeType.UPSERTED);
+        assertThat(flags.evaluate("f", "x").reason()).isEqualTo(Reason.FLAG_OFF);
+        set("f", 10_000);
+        assertThat(flags.evaluate("f", "x").reason()).isEqualTo(Reason.FLAG_ON);
+        assertThat(flags.evaluate("f", "x").version()).isEqualTo(2);
+        assertThat(flags.exists("f")).isTrue();
+    }
+
+    @Test
+    void aWriteThatChangesNothingRecordsNothing() {
+        Written first = set("f", 500);
+        Written again = set("f", 500);
+        assertThat(again.change()).isNull();
+        assertThat(again.flag()).isEqualTo(first.flag());
+        assertThat(set("f", null).change()).isNull();
+        assertThat(flags.history("f", "", 0).items()).hasSize(1);
+    }
+
+    @Test
+    void deleteTakesTheFlagOutOfEvaluationsAndARecreatedFlagContinuesItsVersions() {
+        set("f", 10_000);
+        RecordedChange deleted = flags.delete("f", 1, "cleanup", "bob");
+        assertThat(deleted.type()).isEqualTo(ChangeType.DELETED);
+        assertThat(deleted.after()).isNull();
+        assertThat(deleted.flag().basisPoints()).isEqualTo(10_000);
+        assertThat(flags.evaluate("f", "x").reason()).isEqualTo(Reason.FLAG_NOT_FOUND);
+        assertThat(flags.exists("f")).isFalse();
+        assertRefused(ErrorKind.NOT_FOUND, () -> flags.get("f"), "flag 'f' does not exist");
+        assertRefused(ErrorKind.NOT_FOUND, () -> flags.delete("f", 0, "", "bob"), "flag 'f' does not exist");
+        assertThat(set("f", 1).flag().version()).isEqualTo(2);
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.delete("9x", 0, "", "bob"), "'9x'");
+    }
+
+    @Test
+    void anExpectedVersionMustBeTheCurrentOne() {
+        set("f", 1);
+        set("f", 2);
+        assertRefused(ErrorKind.CONFLICT, () -> flags.set(new SetFlagCommand("f", 3, "", 1, "", ""), "alice"),
+                "flag 'f' is at version 2, not the expected_version 1");
+        assertRefused(ErrorKind.CONFLICT, () -> flags.delete("f", 1, "", "alice"), "expected_version 1");
+        assertRefused(ErrorKind.CONFLICT, () -> flags.set(new SetFlagCommand("new", 3, "", 4, "", ""), "alice"),
+                "flag 'new' does not exist, but expected_version is 4");
+        assertThat(flags.set(new SetFlagCommand("f", 3, "", 2, "", ""), "alice").flag().version()).isEqualTo(3);
+        assertThat(flags.get("f").basisPoints()).isEqualTo(3);
+    }
+
+    @Test
+    void emptyDescriptionCohortAndStateKeepTheCurrentOnes() {
+        flags.set(new SetFlagCommand("f", 250, "", 0, "first", "shared"), "alice");
+        FlagState kept = flags.set(new SetFlagCommand("f", 300, "widen", 0, "", ""), "bob").flag();
+        assertThat(kept.description()).isEqualTo("first");
+        assertThat(kept.cohort()).isEqualTo("shared");
+        assertThat(kept.updatedBy()).isEqualTo("bob");
+        assertThat(kept.reason()).isEqualTo("widen");
+        FlagState described = flags.set(new SetFlagCommand("f", null, "", 0, "second", ""), "bob").flag();
+        assertThat(described.basisPoints()).isEqualTo(300);
+        assertThat(described.description()).isEqualTo("second");
+        assertThat(described.version()).isEqualTo(3);
+    }
+
+    @Test
+    void listPagesByNameWithTokensItIssued() {
+        for (String name : List.of("c", "a", "e", "b", "d")) {
+            set(name, 1);
+        }
+        List<String> names = new ArrayList<>();
+        Page<FlagState> page = flags.list("", 2);
+        names.addAll(page.items().stream().map(FlagState::name).toList());
+        while (!page.nextPageToken().isEmpty()) {
+            page = flags.list(page.nextPageToken(), 2);
+            assertThat(page.items()).hasSizeLessThanOrEqualTo(2);
+            names.addAll(page.items().stream().map(FlagState::name).toList());
+        }
+        assertThat(names).containsExactly("a", "b", "c", "d", "e");
+        assertThat(flags.list("", 5).nextPageToken()).as("no token after the last page").isEmpty();
+        assertThat(flags.list("", 0).items()).hasSize(5);
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.list("", -1), "page_size -1");
+    }
+
+    @Test
+    void listAndHistoryRefuseTokensTheyDidNotIssue() {
+        set("a", 1);
+        set("a", 2);
+        set("a", 3);
+        set("b", 1);
+        String listToken = flags.list("", 1).nextPageToken();
+        String historyToken = flags.history("a", "", 1).nextPageToken();
+        for (String forged : List.of("!!", base64Url("a"), historyToken, base64Url("ListFlags\nNot A Name"))) {
+            assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.list(forged, 1),
+                    "page_token is not a token this service issued for ListFlags");
+        }
+        for (String forged : List.of("!!", listToken, base64Url("History of a\n0"), base64Url("History of a\nx"),
+                flags.history("b", "", 1).nextPageToken() + "x", base64Url("History of b\n3"))) {
+            assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.history("a", forged, 1),
+                    "page_token is not a token this service issued for History of a");
+        }
+    }
+
+    @Test
+    void historyIsNewestFirstWithTheStateBeforeEachChange() {
+        for (int bp = 1; bp <= 5; bp++) {
+            set("f", bp * 100);
+        }
+        flags.delete("f", 0, "gone", "bob");
+        List<RecordedChange> all = new ArrayList<>();
+        Page<RecordedChange> page = flags.history("f", "", 4);
+        all.addAll(page.items());
+        page = flags.history("f", page.nextPageToken(), 4);
+        all.addAll(page.items());
+        assertThat(page.nextPageToken()).isEmpty();
+        assertThat(all).extracting(RecordedChange::revision).containsExactly(6L, 5L, 4L, 3L, 2L, 1L);
+        assertThat(all.get(0).type()).isEqualTo(ChangeType.DELETED);
+        assertThat(all.get(0).actor()).isEqualTo("bob");
+        assertThat(all.get(1).before().basisPoints()).isEqualTo(400);
+        assertThat(all.get(1).after().basisPoints()).isEqualTo(500);
+        assertThat(all.get(5).before()).isNull();
+
+        assertRefused(ErrorKind.NOT_FOUND, () -> flags.history("never", "", 0), "flag 'never' has no history");
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.history("x y", "", 0), "'x y'");
+    }
+
+    @Test
+    void batchesAreFlagMajorAndBounded() {
+        set("a", 10_000);
+        List<EvaluationResult> results = flags.evaluate(List.of("a", "missing"), List.of("x", "y"));
+        assertThat(results).extracting(EvaluationResult::flag, EvaluationResult::entityId, EvaluationResult::reason)
+                .containsExactly(
+                        tuple("a", "x", Reason.FLAG_ON),
+                        tuple("a", "y", Reason.FLAG_ON),
+                        tuple("missing", "x", Reason.FLAG_NOT_FOUND),
+                        tuple("missing", "y", Reason.FLAG_NOT_FOUND));
+        assertRefused(ErrorKind.INVALID_ARGUMENT,
+                () -> flags.evaluate(List.of("a", "b"), Collections.nCopies(5001, "e")), "10002 pairs");
+    }
+
+    @Test
+    void evaluateAllAnswersEveryLiveFlagByName() {
+        set("b", 10_000);
+        set("a", 0);
+        set("c", 1);
+        flags.delete("c", 0, "", "bob");
+        assertThat(flags.evaluateAll("x")).extracting(EvaluationResult::flag, EvaluationResult::enabled)
+                .containsExactly(tuple("a", false),
+                        tuple("b", true));
+    }
+
+    @Test
+    void loadFillsTheTableAndStartsTheFeedAtTheHead() {
+        repository.set(command("early", 10_000), "elsewhere");
+        repository.set(command("gone", 1), "elsewhere");
+        repository.delete("gone", 0, "", "elsewhere");
+        flags.load();
+        assertThat(flags.evaluate("early", "x").reason()).isEqualTo(Reason.FLAG_ON);
+        assertThat(flags.exists("gone")).isFalse();
+        assertThat(flags.published()).isEqualTo(3);
+        assertThat(flags.all()).extracting(FlagState::name).containsExactly("early");
+    }
+
+    /** Changes written through another replica (straight to the repository) arrive in order, page after page. */
+    @Test
+    void catchUpAppliesAndPublishesEveryChangeOfOtherReplicasInOrder() {
+        flags.load();
+        List<Long> followed = new ArrayList<>();
+        flags.follow(change -> followed.add(change.revision()));
+        for (int i = 1; i <= 2500; i++) {
+            repository.set(command("elsewhere", i % 10_000), "other replica");
+        }
+        assertThat(flags.exists("elsewhere")).isFalse();
+        flags.catchUp();
+        assertThat(followed).hasSize(2500).isSorted().doesNotHaveDuplicates();
+        assertThat(followed.get(2499)).isEqualTo(2500);
+        assertThat(flags.published()).isEqualTo(2500);
+        assertThat(flags.evaluate("elsewhere", "x").version()).isEqualTo(2500);
+        flags.catchUp();
+        assertThat(followed).hasSize(2500);
+    }
+
+    @Test
+    void watchFromZeroSendsTheSnapshotThenLiveChanges() {
+        set("a", 1);
+        set("b", 1);
+        set("a", 2);
+        flags.catchUp();
+        List<String> snapshot = new ArrayList<>();
+        List<Long> live = new ArrayList<>();
+        ChangeFeed.Subscription watcher = flags.watch(0, c -> snapshot.add(c.flag().name() + "@" + c.revision()),
+                c -> live.add(c.revision()));
+        assertThat(snapshot).containsExactly("b@2", "a@3");
+        set("b", 2);
+        flags.catchUp();
+        assertThat(live).containsExactly(4L);
+        watcher.close();
+        set("b", 3);
+        flags.catchUp();
+        assertThat(live).containsExactly(4L);
+    }
+
+    @Test
+    void watchFromARevisionReplaysTheHistoryThenGoesLive() {
+        for (int bp = 1; bp <= 5; bp++) {
+            set("f", bp);
+        }
+        flags.catchUp();
+        List<Long> seen = new ArrayList<>();
+        flags.watch(2, c -> { }, c -> seen.add(c.revision()));
+        set("f", 6);
+        flags.catchUp();
+        assertThat(seen).containsExactly(3L, 4L, 5L, 6L);
+    }
+
+    @Test
+    void watchRefusesANegativeRevisionOrOneBeyondTheHead() {
+        set("f", 1);
+        List<RecordedChange> seen = new ArrayList<>();
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.watch(-3, seen::add, seen::add), "after_revision -3");
+        assertRefused(ErrorKind.FAILED_PRECONDITION, () -> flags.watch(7, seen::add, seen::add),
+                "after_revision 7 is beyond the latest revision 1");
+        set("f", 2);
+        flags.catchUp();
+        assertThat(seen).as("a refused watcher is closed").isEmpty();
+    }
+}
