@@ -3,6 +3,7 @@ package io.ulidmesh.rollout.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Settings of the controller ({@code ulidmesh.rollout.*}). */
 @ConfigMapping(prefix = "ulidmesh.rollout")
@@ -34,4 +35,21 @@ public interface RolloutConfig {
     /** Key of the PostgreSQL advisory lock that makes one controller active. */
     @WithDefault("8683")
     long lockKey();
+
+    /**
+     * The connection that holds the leadership lock: the service's own database, but a connection
+     * of its own outside the pool, so only the end of this process frees the lock.
+     */
+    LockConnection lockConnection();
+
+    interface LockConnection {
+        @WithDefault("${quarkus.datasource.jdbc.url}")
+        String jdbcUrl();
+
+        @WithDefault("${quarkus.datasource.username:}")
+        Optional<String> username();
+
+        @WithDefault("${quarkus.datasource.password:}")
+        Optional<String> password();
+    }
 }

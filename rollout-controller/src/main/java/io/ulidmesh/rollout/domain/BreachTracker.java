@@ -1,5 +1,7 @@
 package io.ulidmesh.rollout.domain;
 
+import io.ulidmesh.rollout.domain.plan.NoDataPolicy;
+import io.ulidmesh.rollout.domain.plan.RuleSpec;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -46,10 +48,6 @@ public final class BreachTracker {
         }
         int count = inARow.merge(ruleIndex, 1, Integer::sum);
         return new Verdict(rule, true, count, count >= rule.forCount(), true);
-    }
-
-    public void reset() {
-        inARow.clear();
     }
 
     public Optional<Integer> count(int ruleIndex) {

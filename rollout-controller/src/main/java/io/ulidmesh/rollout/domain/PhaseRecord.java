@@ -3,10 +3,10 @@ package io.ulidmesh.rollout.domain;
 import java.time.Instant;
 
 /** Progress of one phase. */
-public record PhaseRecord(int idx, String name, PhaseState state, int attempt, Instant bakeUntil, Long bakeRemainingMs,
+public record PhaseRecord(int idx, String name, PhaseStatus state, int attempt, Instant bakeUntil, Long bakeRemainingMs,
                           boolean gatePassed, Instant startedAt, Instant finishedAt) {
 
-    public PhaseRecord withState(PhaseState s) {
+    public PhaseRecord withState(PhaseStatus s) {
         return new PhaseRecord(idx, name, s, attempt, bakeUntil, bakeRemainingMs, gatePassed, startedAt, finishedAt);
     }
 
@@ -19,15 +19,15 @@ public record PhaseRecord(int idx, String name, PhaseState state, int attempt, I
     }
 
     public PhaseRecord started(Instant at) {
-        return new PhaseRecord(idx, name, PhaseState.APPLYING, attempt, null, null, false, at, null);
+        return new PhaseRecord(idx, name, PhaseStatus.APPLYING, attempt, null, null, false, at, null);
     }
 
-    public PhaseRecord finished(PhaseState s, Instant at) {
+    public PhaseRecord finished(PhaseStatus s, Instant at) {
         return new PhaseRecord(idx, name, s, attempt, bakeUntil, null, gatePassed, startedAt, at);
     }
 
     /** The phase again, as a fresh attempt. */
     public PhaseRecord retried() {
-        return new PhaseRecord(idx, name, PhaseState.PENDING, attempt + 1, null, null, false, null, null);
+        return new PhaseRecord(idx, name, PhaseStatus.PENDING, attempt + 1, null, null, false, null, null);
     }
 }

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** A rollout as stored: its plan, where it is, and its phases. */
-public record RolloutRecord(String id, String name, RolloutState state, String planYaml, int currentPhase,
+public record RolloutRecord(String id, String name, RolloutStatus state, String planYaml, int currentPhase,
                             String lastReason, RollbackKind rollbackKind, Instant createdAt, Instant updatedAt,
                             List<PhaseRecord> phases) {
 
@@ -22,5 +22,16 @@ public record RolloutRecord(String id, String name, RolloutState state, String p
 
     public PhaseRecord current() {
         return currentPhase >= 0 && currentPhase < phases.size() ? phases.get(currentPhase) : null;
+    }
+
+    /** The current phase's name, "" before the first. */
+    public String currentPhaseName() {
+        PhaseRecord p = current();
+        return p == null ? "" : p.name();
+    }
+
+    /** The rollout moved to {@code state} at {@code currentPhase} for {@code reason}; {@code kind} only while rolling back. */
+    public RolloutRecord moved(RolloutStatus state, int currentPhase, String reason, RollbackKind kind) {
+        return new RolloutRecord(id, name, state, planYaml, currentPhase, reason, kind, createdAt, Instant.now(), phases);
     }
 }

@@ -1,11 +1,10 @@
 package io.ulidmesh.rollout.api;
 
+import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.ulidmesh.proto.rollout.v1.CheckReadinessRequest;
 import io.ulidmesh.proto.rollout.v1.CreateRolloutRequest;
@@ -84,13 +83,6 @@ class RolloutServiceTest {
 
     static List<RolloutEvent> events(String id, RolloutEventType last, int count) {
         return RolloutEvents.upTo(client, id, last, count);
-    }
-
-    static void assertCode(Status.Code code, Runnable call, String message) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-            assertThat(e.getStatus().getCode()).isEqualTo(code);
-            assertThat(e.getStatus().getDescription()).contains(message);
-        });
     }
 
     @Test
@@ -223,33 +215,33 @@ class RolloutServiceTest {
     @Test
     void answersEachErrorWithItsCode() {
         String missing = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> client.createRollout(CreateRolloutRequest.newBuilder()
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.createRollout(CreateRolloutRequest.newBuilder()
                 .setPlanYaml("name: x\nphases:\n  - { name: a, flags: { f: 300% } }\n").build()), "line 3: phases[0].flags.f: '300%'");
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> client.getRollout(GetRolloutRequest.newBuilder().setId("nope").build()), "id:");
-        assertCode(Status.Code.NOT_FOUND, () -> client.getRollout(GetRolloutRequest.newBuilder().setId(missing).build()), missing);
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.getRollout(GetRolloutRequest.newBuilder().setId("nope").build()), "id:");
+        assertStatus(Status.Code.NOT_FOUND, () -> client.getRollout(GetRolloutRequest.newBuilder().setId(missing).build()), missing);
         Rollout r = create("errors", "  - { name: a, bake: 1h }\n", false);
-        assertCode(Status.Code.FAILED_PRECONDITION, () -> client.pauseRollout(action(r.getId(), "x")), "it is PENDING, not RUNNING");
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> client.pauseRollout(action(r.getId(), " ")), "reason is required for PauseRollout");
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> client.rollbackRollout(action(r.getId(), "")), "reason is required");
-        assertCode(Status.Code.FAILED_PRECONDITION, () -> client.promoteRollout(action(r.getId(), "x")), "it is PENDING");
-        assertCode(Status.Code.FAILED_PRECONDITION, () -> client.resumeRollout(action(r.getId(), "x")), "not PAUSED or ROLLED_BACK");
-        assertCode(Status.Code.FAILED_PRECONDITION, () -> client.rollbackRollout(action(r.getId(), "x")), "it is PENDING");
+        assertStatus(Status.Code.FAILED_PRECONDITION, () -> client.pauseRollout(action(r.getId(), "x")), "it is PENDING, not RUNNING");
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.pauseRollout(action(r.getId(), " ")), "reason is required for PauseRollout");
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.rollbackRollout(action(r.getId(), "")), "reason is required");
+        assertStatus(Status.Code.FAILED_PRECONDITION, () -> client.promoteRollout(action(r.getId(), "x")), "it is PENDING");
+        assertStatus(Status.Code.FAILED_PRECONDITION, () -> client.resumeRollout(action(r.getId(), "x")), "not PAUSED or ROLLED_BACK");
+        assertStatus(Status.Code.FAILED_PRECONDITION, () -> client.rollbackRollout(action(r.getId(), "x")), "it is PENDING");
         client.startRollout(action(r.getId(), "go"));
-        assertCode(Status.Code.FAILED_PRECONDITION, () -> client.startRollout(action(r.getId(), "again")), "it is RUNNING, not PENDING");
+        assertStatus(Status.Code.FAILED_PRECONDITION, () -> client.startRollout(action(r.getId(), "again")), "it is RUNNING, not PENDING");
         assertThat(client.abortRollout(action(r.getId(), "stop")).getState()).isEqualTo(RolloutState.ABORTED);
-        assertCode(Status.Code.FAILED_PRECONDITION, () -> client.abortRollout(action(r.getId(), "stop")), "already ABORTED");
-        assertCode(Status.Code.NOT_FOUND, () -> client.startRollout(action(missing, "go")), missing);
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> client.reportSignal(ReportSignalRequest.newBuilder().setName("e")
+        assertStatus(Status.Code.FAILED_PRECONDITION, () -> client.abortRollout(action(r.getId(), "stop")), "already ABORTED");
+        assertStatus(Status.Code.NOT_FOUND, () -> client.startRollout(action(missing, "go")), missing);
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.reportSignal(ReportSignalRequest.newBuilder().setName("e")
                 .setValue(Double.NaN).build()), "finite");
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> client.reportSignal(ReportSignalRequest.newBuilder().setValue(1).build()),
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.reportSignal(ReportSignalRequest.newBuilder().setValue(1).build()),
                 "name is required");
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> client.reportSignal(ReportSignalRequest.newBuilder().setName("e").setValue(1)
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.reportSignal(ReportSignalRequest.newBuilder().setName("e").setValue(1)
                 .putLabels("rollout_id", "x").build()), "labels.rollout_id");
-        assertCode(Status.Code.NOT_FOUND, () -> client.watchRollout(WatchRolloutRequest.newBuilder().setId(missing).build()).next(), missing);
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> client.checkReadiness(CheckReadinessRequest.getDefaultInstance()), "plan_yaml or id");
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> client.listRollouts(ListRolloutsRequest.newBuilder().setPageSize(-1).build()),
+        assertStatus(Status.Code.NOT_FOUND, () -> client.watchRollout(WatchRolloutRequest.newBuilder().setId(missing).build()).next(), missing);
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.checkReadiness(CheckReadinessRequest.getDefaultInstance()), "plan_yaml or id");
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.listRollouts(ListRolloutsRequest.newBuilder().setPageSize(-1).build()),
                 "page_size");
-        assertCode(Status.Code.INVALID_ARGUMENT, () -> client.listRollouts(ListRolloutsRequest.newBuilder().setPageToken("zz").build()),
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.listRollouts(ListRolloutsRequest.newBuilder().setPageToken("zz").build()),
                 "page_token");
     }
 
@@ -265,6 +257,9 @@ class RolloutServiceTest {
                 .setPageToken(first.getNextPageToken()).build());
         assertThat(second.getRollouts(0).getId()).isEqualTo(ids.get(0));
         assertThat(second.getRollouts(0).getPlanYaml()).contains("name: listed0");
+        // a page token is this service's own: a bare rollout id, or one built for another listing, is refused
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> client.listRollouts(ListRolloutsRequest.newBuilder().setPageSize(2)
+                .setPageToken(ids.get(1)).build()), "page_token is not a token this service issued for ListRollouts");
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.ulidmesh.rollout.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ulidmesh.rollout.domain.plan.NoDataPolicy;
+import io.ulidmesh.rollout.domain.plan.RuleSpec;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -51,5 +53,21 @@ class BreachTrackerTest {
         assertThat(t.observe(0, ERRORS_THREE_TIMES, 1.0, NoDataPolicy.WAIT).countChanged()).isFalse();
         assertThatThrownBy(() -> new BreachTracker(Map.of(0, -1))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("rule 0 has a negative breach count -1");
+    }
+
+    @Test
+    void countsInARowAndAGoodValueResets() {
+        RuleSpec rule = new RuleSpec("s", null, 95.0, 2, 1);
+        BreachTracker t = new BreachTracker();
+        assertThat(t.observe(0, rule, 90.0, NoDataPolicy.WAIT).fires()).isFalse();
+        assertThat(t.observe(0, rule, 99.0, NoDataPolicy.WAIT).breached()).isFalse();
+        assertThat(t.observe(0, rule, 90.0, NoDataPolicy.WAIT).fires()).isFalse();
+        assertThat(t.observe(0, rule, null, NoDataPolicy.WAIT).fires()).isFalse();
+        assertThat(t.observe(0, rule, 90.0, NoDataPolicy.WAIT).fires()).isTrue();
+        // a tracker starts from 0, as a new phase attempt's does
+        t = new BreachTracker();
+        assertThat(t.observe(0, rule, null, NoDataPolicy.BREACH).breached()).isTrue();
+        assertThat(t.observe(0, rule, null, NoDataPolicy.BREACH).fires()).isTrue();
+        assertThat(rule.describe()).isEqualTo("s below 95 2 times in a row");
     }
 }

@@ -1,7 +1,7 @@
 package io.ulidmesh.rollout.it;
 
+import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -232,8 +232,7 @@ class DeployPlansIT {
         assertThat(hasColumn(DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("crackerjack.db")), "jobs", "job_ulid")).isFalse();
         assertThat(hasColumn(DriverManager.getConnection(akoshaUrl, TestPostgres.user(), TestPostgres.password()), "entities",
                 "entity_ulid")).isFalse();
-        assertThatThrownBy(() -> flags.getFlag(GetFlagRequest.newBuilder().setName("ulid_resolution").build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertStatus(Status.Code.NOT_FOUND, () -> flags.getFlag(GetFlagRequest.newBuilder().setName("ulid_resolution").build()));
     }
 
     @Test

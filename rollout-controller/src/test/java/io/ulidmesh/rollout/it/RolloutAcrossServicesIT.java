@@ -1,7 +1,7 @@
 package io.ulidmesh.rollout.it;
 
+import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -138,8 +138,7 @@ class RolloutAcrossServicesIT {
     }
 
     static void assertAbsent(String name) {
-        assertThatThrownBy(() -> flag(name)).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertStatus(Status.Code.NOT_FOUND, () -> flag(name));
     }
 
     static void sleep(long ms) {
@@ -324,12 +323,8 @@ class RolloutAcrossServicesIT {
         Controller active = Controller.start(db);
         Controller standby = Controller.start(db);
         set("ha_flag", 0);
-        assertThatThrownBy(() -> standby.client().createRollout(CreateRolloutRequest.newBuilder()
-                .setPlanYaml("name: x\nphases: [ { name: a } ]\n").build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-                    assertThat(e.getStatus().getDescription()).contains("standby");
-                });
+        assertStatus(Status.Code.UNAVAILABLE, () -> standby.client().createRollout(CreateRolloutRequest.newBuilder()
+                .setPlanYaml("name: x\nphases: [ { name: a } ]\n").build()), "standby");
         Rollout r = active.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
                 name: ha-it
                 phases:
@@ -427,18 +422,15 @@ class RolloutAcrossServicesIT {
     @Test
     void badPlansAreRefusedWithTheirLines() {
         Controller c = shared;
-        assertThatThrownBy(() -> c.client().createRollout(CreateRolloutRequest.newBuilder().setPlanYaml("""
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> c.client().createRollout(CreateRolloutRequest.newBuilder().setPlanYaml("""
                 name: bad
                 rollback:
                   - { signal: missing, above: 5 }
                 phases:
                   - { name: a, flags: { f: maybe }, bake: forever }
-                """).build())).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                    assertThat(e.getStatus().getDescription()).contains("invalid plan (3 problems)",
-                            "line 3: rollback[0].signal: 'missing' is not declared under signals",
-                            "line 5: phases[0].flags.f: 'maybe' is not on, off or a percentage",
-                            "line 5: phases[0].bake: 'forever' is not a duration");
-                });
+                """).build()), "invalid plan (3 problems)",
+                "line 3: rollback[0].signal: 'missing' is not declared under signals",
+                "line 5: phases[0].flags.f: 'maybe' is not on, off or a percentage",
+                "line 5: phases[0].bake: 'forever' is not a duration");
     }
 }

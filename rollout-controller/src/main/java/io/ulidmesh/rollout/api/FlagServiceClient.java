@@ -1,0 +1,78 @@
+package io.ulidmesh.rollout.api;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.ulidmesh.proto.flags.v1.DeleteFlagRequest;
+import io.ulidmesh.proto.flags.v1.Flag;
+import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
+import io.ulidmesh.proto.flags.v1.GetFlagRequest;
+import io.ulidmesh.proto.flags.v1.SetFlagRequest;
+import io.ulidmesh.rollout.domain.port.FlagPort;
+import io.ulidmesh.rollout.domain.port.FlagState;
+import io.ulidmesh.rollout.domain.port.FlagVersionConflict;
+import io.ulidmesh.rollout.domain.port.PeerFailure;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** flag-service over gRPC. */
+public class FlagServiceClient implements FlagPort {
+    private final PeerChannels channels;
+    private final String address;
+
+    public FlagServiceClient(PeerChannels channels, String address) {
+        this.channels = channels;
+        this.address = address;
+    }
+
+    @Override
+    public Optional<FlagState> getFlag(String name) {
+        try {
+            return Optional.of(state(stub().getFlag(GetFlagRequest.newBuilder().setName(name).build())));
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw PeerChannels.failure("GetFlag " + name, e);
+        }
+    }
+
+    @Override
+    public FlagState setFlag(String name, int basisPoints, long expectedVersion, String reason) throws FlagVersionConflict {
+        return state(write("SetFlag " + name, () -> stub().setFlag(SetFlagRequest.newBuilder().setName(name)
+                .setBasisPoints(basisPoints).setExpectedVersion(expectedVersion).setReason(reason).build())));
+    }
+
+    @Override
+    public boolean deleteFlag(String name, long expectedVersion, String reason) throws FlagVersionConflict {
+        try {
+            write("DeleteFlag " + name, () -> stub().deleteFlag(DeleteFlagRequest.newBuilder().setName(name)
+                    .setExpectedVersion(expectedVersion).setReason(reason).build()));
+            return true;
+        } catch (PeerFailure e) {
+            if (e.getCause() instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static FlagState state(Flag f) {
+        return new FlagState(f.getBasisPoints(), f.getVersion());
+    }
+
+    /** A flag write whose ABORTED answer (expected_version no longer current) is a {@link FlagVersionConflict}. */
+    private static <T> T write(String what, Supplier<T> call) throws FlagVersionConflict {
+        try {
+            return call.get();
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.ABORTED) {
+                throw new FlagVersionConflict(what + ": " + e.getStatus().getDescription(), e);
+            }
+            throw PeerChannels.failure(what, e);
+        }
+    }
+
+    private FlagServiceGrpc.FlagServiceBlockingStub stub() {
+        return channels.stub(address, FlagServiceGrpc::newBlockingStub);
+    }
+}

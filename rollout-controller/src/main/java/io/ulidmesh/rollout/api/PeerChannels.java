@@ -1,0 +1,67 @@
+package io.ulidmesh.rollout.api;
+
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
+import io.ulidmesh.common.actor.Actor;
+import io.ulidmesh.rollout.domain.RolloutLog;
+import io.ulidmesh.rollout.domain.port.PeerFailure;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/** Plaintext channels to peers by host:port, each call naming {@code rollout-controller} as its actor and given the peer deadline. */
+public class PeerChannels implements AutoCloseable {
+    /** Codes after which the same call may well succeed later: the step waits instead of failing. */
+    private static final Set<Status.Code> TRANSIENT = Set.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED,
+            Status.Code.RESOURCE_EXHAUSTED, Status.Code.ABORTED, Status.Code.INTERNAL, Status.Code.UNKNOWN);
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Duration deadline;
+
+    public PeerChannels(Duration deadline) {
+        this.deadline = deadline;
+    }
+
+    /** A blocking stub ({@code newStub} of a channel) to {@code address}, whose calls end at the deadline. */
+    <S extends AbstractStub<S>> S stub(String address, Function<Channel, S> newStub) {
+        ManagedChannel ch = channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a).usePlaintext().build());
+        Channel named = ClientInterceptors.intercept(ch, MetadataUtils.newAttachHeadersInterceptor(Actor.header(RolloutLog.CONTROLLER)));
+        return newStub.apply(named).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs a blocking call; a failed one is a {@link PeerFailure} saying {@code what} failed. */
+    static <T> T call(String what, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (StatusRuntimeException e) {
+            throw failure(what, e);
+        }
+    }
+
+    static PeerFailure failure(String what, StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        String detail = e.getStatus().getDescription();
+        return new PeerFailure(what + " failed: " + code + (detail == null ? "" : " " + detail), TRANSIENT.contains(code), e);
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(c -> {
+            c.shutdownNow();
+            try {
+                c.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+}

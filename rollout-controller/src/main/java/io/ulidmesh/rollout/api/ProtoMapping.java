@@ -1,0 +1,120 @@
+package io.ulidmesh.rollout.api;
+
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
+import io.ulidmesh.common.grpc.Timestamps;
+import io.ulidmesh.common.ulid.Ulids;
+import io.ulidmesh.proto.migration.v1.Migration;
+import io.ulidmesh.proto.migration.v1.MigrationSpec;
+import io.ulidmesh.proto.migration.v1.Target;
+import io.ulidmesh.proto.migration.v1.ValidationReport;
+import io.ulidmesh.proto.rollout.v1.Phase;
+import io.ulidmesh.proto.rollout.v1.PhaseMigration;
+import io.ulidmesh.proto.rollout.v1.PhaseState;
+import io.ulidmesh.proto.rollout.v1.ReadinessCheck;
+import io.ulidmesh.proto.rollout.v1.ReadinessReport;
+import io.ulidmesh.proto.rollout.v1.ReportSignalResponse;
+import io.ulidmesh.proto.rollout.v1.Rollout;
+import io.ulidmesh.proto.rollout.v1.RolloutEvent;
+import io.ulidmesh.proto.rollout.v1.RolloutEventType;
+import io.ulidmesh.proto.rollout.v1.RolloutState;
+import io.ulidmesh.rollout.domain.OperatorActions.SignalResult;
+import io.ulidmesh.rollout.domain.PhaseRecord;
+import io.ulidmesh.rollout.domain.Readiness;
+import io.ulidmesh.rollout.domain.RolloutEventRecord;
+import io.ulidmesh.rollout.domain.RolloutRecord;
+import io.ulidmesh.rollout.domain.RolloutView;
+import io.ulidmesh.rollout.domain.plan.MigrationStep;
+import io.ulidmesh.rollout.domain.plan.PhaseSpec;
+import io.ulidmesh.rollout.domain.plan.PlannedMigration;
+import io.ulidmesh.rollout.domain.port.MigrationRun;
+import io.ulidmesh.rollout.domain.port.MigrationTarget;
+import io.ulidmesh.rollout.domain.port.PeerHealth;
+import io.ulidmesh.rollout.domain.port.ValidationOutcome;
+import java.util.List;
+
+/** Protobuf ⇄ domain: the RolloutService messages, and those of the calls to migration-worker and grpc.health.v1. */
+final class ProtoMapping {
+    private ProtoMapping() {
+    }
+
+    /** A rollout id as a request carries it (any case), in its canonical form; INVALID_ARGUMENT naming {@code field} otherwise. */
+    static String rolloutId(String field, String text) {
+        return Ulids.format(Ulids.parse(field, text));
+    }
+
+    static Rollout rollout(RolloutView view) {
+        RolloutRecord r = view.rollout();
+        Rollout.Builder b = Rollout.newBuilder().setId(r.id()).setName(r.name()).setState(RolloutState.valueOf(r.state().name()))
+                .setCurrentPhase(r.currentPhase()).setCreatedAt(Timestamps.toProto(r.createdAt()))
+                .setUpdatedAt(Timestamps.toProto(r.updatedAt())).setLastReason(r.lastReason()).setPlanYaml(r.planYaml());
+        for (PhaseRecord p : r.phases()) {
+            PhaseSpec spec = view.plan().phases().get(p.idx());
+            Phase.Builder pb = Phase.newBuilder().setName(p.name()).setState(PhaseState.valueOf("PHASE_" + p.state().name()))
+                    .setBakeSeconds(spec.bake().toSeconds()).setManualGate(spec.manualGate());
+            spec.flags().forEach((k, v) -> pb.putFlags(k, v.text()));
+            for (int i = 0; i < spec.migrations().size(); i++) {
+                PlannedMigration m = spec.migrations().get(i);
+                pb.addMigrations(PhaseMigration.newBuilder().setTarget(m.target()).setTable(m.table()).setKey(m.key())
+                        .setUlidColumn(m.ulidColumn()).setLegacyColumn(m.legacyColumn()).setTimestampColumn(m.timestampColumn())
+                        .addAllSteps(m.steps().stream().map(MigrationStep::text).toList())
+                        .setMigrationId(view.migrationId(p.idx(), i)));
+            }
+            if (p.startedAt() != null) {
+                pb.setStartedAt(Timestamps.toProto(p.startedAt()));
+            }
+            if (p.finishedAt() != null) {
+                pb.setFinishedAt(Timestamps.toProto(p.finishedAt()));
+            }
+            b.addPhases(pb);
+        }
+        return b.build();
+    }
+
+    static RolloutEvent event(RolloutEventRecord e) {
+        return RolloutEvent.newBuilder().setRolloutId(e.rolloutId()).setSequence(e.sequence()).setAt(Timestamps.toProto(e.at()))
+                .setType(RolloutEventType.valueOf("EVENT_" + e.type().name())).setPhase(e.phase()).setMessage(e.message())
+                .setActor(e.actor()).build();
+    }
+
+    static ReadinessReport readiness(List<Readiness.Check> checks) {
+        ReadinessReport.Builder b = ReadinessReport.newBuilder().setReady(checks.stream().allMatch(Readiness.Check::passed));
+        checks.forEach(c -> b.addChecks(ReadinessCheck.newBuilder().setName(c.name()).setPassed(c.passed()).setDetail(c.detail())));
+        return b.build();
+    }
+
+    static ReportSignalResponse signalResult(SignalResult r) {
+        return ReportSignalResponse.newBuilder().setRolloutsEvaluated(r.evaluated()).addAllRollbacksTriggered(r.rollbacks()).build();
+    }
+
+    // ---------------------------------------------------------------- peers
+
+    static MigrationSpec migrationSpec(String name, PlannedMigration m) {
+        return MigrationSpec.newBuilder().setName(name).setTarget(m.target()).setTable(m.table()).setKeyColumn(m.key())
+                .setUlidColumn(m.ulidColumn()).setLegacyColumn(m.legacyColumn()).setTimestampColumn(m.timestampColumn())
+                .setBatchSize(m.batchSize()).setMaxRowsPerSecond(m.maxRowsPerSecond()).build();
+    }
+
+    static MigrationRun migrationRun(Migration m) {
+        MigrationRun.State state = switch (m.getState()) {
+            case MIGRATION_STATE_UNSPECIFIED, UNRECOGNIZED -> MigrationRun.State.UNKNOWN;
+            default -> MigrationRun.State.valueOf(m.getState().name());
+        };
+        return new MigrationRun(m.getId(), state, m.getRowsBackfilled(), m.getLastError());
+    }
+
+    static ValidationOutcome validation(ValidationReport r) {
+        return new ValidationOutcome(r.getPassed(), r.getRows(), List.copyOf(r.getProblemsList()));
+    }
+
+    static MigrationTarget target(Target t) {
+        return new MigrationTarget(t.getName(), t.getDialect().name(), t.getJdbcUrl());
+    }
+
+    static PeerHealth health(ServingStatus status) {
+        return switch (status) {
+            case SERVING -> PeerHealth.SERVING;
+            case NOT_SERVING -> PeerHealth.NOT_SERVING;
+            default -> PeerHealth.UNKNOWN;
+        };
+    }
+}

@@ -1,0 +1,41 @@
+package io.ulidmesh.rollout.config;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.ulidmesh.rollout.domain.EngineThread;
+import io.ulidmesh.rollout.domain.RolloutDriver;
+import io.ulidmesh.rollout.store.AdvisoryLockLeadership;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Starts the leadership checks and the engine's tick with the application, and stops them with it. */
+@Singleton
+public class EngineLifecycle {
+    private final AdvisoryLockLeadership leadership;
+    private final EngineThread engine;
+    private final RolloutDriver driver;
+    private final RolloutConfig config;
+    private final ScheduledExecutorService leadershipTimer =
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "rollout-leadership"));
+
+    public EngineLifecycle(AdvisoryLockLeadership leadership, EngineThread engine, RolloutDriver driver, RolloutConfig config) {
+        this.leadership = leadership;
+        this.engine = engine;
+        this.driver = driver;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        leadershipTimer.scheduleWithFixedDelay(leadership::check, 0, config.leaderRetry().toMillis(), TimeUnit.MILLISECONDS);
+        engine.start(config.tick(), driver::tick);
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        engine.stop();
+        leadershipTimer.shutdownNow();
+        leadership.close();
+    }
+}

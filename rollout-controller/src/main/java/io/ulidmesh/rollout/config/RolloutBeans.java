@@ -1,0 +1,128 @@
+package io.ulidmesh.rollout.config;
+
+import io.ulidmesh.rollout.api.FlagServiceClient;
+import io.ulidmesh.rollout.api.HealthClient;
+import io.ulidmesh.rollout.api.MigrationWorkerClient;
+import io.ulidmesh.rollout.api.PeerChannels;
+import io.ulidmesh.rollout.api.PrometheusClient;
+import io.ulidmesh.rollout.domain.EngineThread;
+import io.ulidmesh.rollout.domain.FlagWriter;
+import io.ulidmesh.rollout.domain.MigrationDriver;
+import io.ulidmesh.rollout.domain.OperatorActions;
+import io.ulidmesh.rollout.domain.Plans;
+import io.ulidmesh.rollout.domain.Readiness;
+import io.ulidmesh.rollout.domain.RollbackRunner;
+import io.ulidmesh.rollout.domain.RolloutDriver;
+import io.ulidmesh.rollout.domain.RolloutLog;
+import io.ulidmesh.rollout.domain.RolloutQueries;
+import io.ulidmesh.rollout.domain.SignalMonitor;
+import io.ulidmesh.rollout.domain.port.FlagPort;
+import io.ulidmesh.rollout.domain.port.HealthPort;
+import io.ulidmesh.rollout.domain.port.Leadership;
+import io.ulidmesh.rollout.domain.port.MetricsPort;
+import io.ulidmesh.rollout.domain.port.MigrationPort;
+import io.ulidmesh.rollout.domain.port.RolloutStore;
+import io.ulidmesh.rollout.domain.port.SignalSourcePort;
+import io.ulidmesh.rollout.store.AdvisoryLockLeadership;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** Builds the peers' clients from the settings, and the domain's rollout logic from them and the store. */
+@Singleton
+public class RolloutBeans {
+
+    @Produces
+    @Singleton
+    PeerChannels peerChannels(RolloutConfig config) {
+        return new PeerChannels(config.peerTimeout());
+    }
+
+    void closePeerChannels(@Disposes PeerChannels channels) {
+        channels.close();
+    }
+
+    @Produces
+    @Singleton
+    FlagPort flagService(PeerChannels channels, RolloutConfig config) {
+        return new FlagServiceClient(channels, config.flagService());
+    }
+
+    @Produces
+    @Singleton
+    MigrationPort migrationWorker(PeerChannels channels, RolloutConfig config) {
+        return new MigrationWorkerClient(channels, config.migrationWorker());
+    }
+
+    @Produces
+    @Singleton
+    HealthPort health(PeerChannels channels) {
+        return new HealthClient(channels);
+    }
+
+    @Produces
+    @Singleton
+    SignalSourcePort prometheus(RolloutConfig config) {
+        return new PrometheusClient(config.prometheusUrl(), config.peerTimeout());
+    }
+
+    @Produces
+    @Singleton
+    AdvisoryLockLeadership leadership(RolloutConfig config) {
+        RolloutConfig.LockConnection c = config.lockConnection();
+        return new AdvisoryLockLeadership(c.jdbcUrl(), c.username().orElse(""), c.password().orElse(""), config.lockKey());
+    }
+
+    @Produces
+    @Singleton
+    Plans plans() {
+        return new Plans();
+    }
+
+    @Produces
+    @Singleton
+    EngineThread engineThread() {
+        return new EngineThread();
+    }
+
+    @Produces
+    @Singleton
+    RolloutLog log(RolloutStore store, MetricsPort metrics) {
+        return new RolloutLog(store, metrics);
+    }
+
+    @Produces
+    @Singleton
+    SignalMonitor signals(SignalSourcePort prometheus, HealthPort health, RolloutStore store, RolloutLog log, MetricsPort metrics) {
+        return new SignalMonitor(prometheus, health, store, log, metrics);
+    }
+
+    @Produces
+    @Singleton
+    RolloutDriver driver(RolloutStore store, RolloutLog log, Plans plans, Leadership leadership, FlagPort flags,
+                         MigrationPort worker, SignalMonitor signals, MetricsPort metrics) {
+        FlagWriter flagWriter = new FlagWriter(flags, store, log);
+        MigrationDriver migrations = new MigrationDriver(worker, store, log);
+        RollbackRunner rollback = new RollbackRunner(store, log, plans, flagWriter, migrations, signals, metrics);
+        return new RolloutDriver(store, log, plans, leadership, flagWriter, migrations, signals, rollback);
+    }
+
+    @Produces
+    @Singleton
+    OperatorActions actions(RolloutStore store, RolloutLog log, Plans plans, Leadership leadership, SignalMonitor signals,
+                            RolloutDriver driver, MetricsPort metrics) {
+        return new OperatorActions(store, log, plans, leadership, signals, driver, metrics);
+    }
+
+    @Produces
+    @Singleton
+    RolloutQueries queries(RolloutStore store, Plans plans) {
+        return new RolloutQueries(store, plans);
+    }
+
+    @Produces
+    @Singleton
+    Readiness readiness(FlagPort flags, MigrationPort worker, HealthPort health, SignalMonitor signals, RolloutConfig config) {
+        return new Readiness(flags, worker, health, signals, config.flagService(), config.migrationWorker());
+    }
+}

@@ -1,0 +1,114 @@
+package io.ulidmesh.rollout.domain;
+
+import io.ulidmesh.rollout.domain.RolloutEventRecord.EventType;
+import io.ulidmesh.rollout.domain.RolloutRecord.RollbackKind;
+import io.ulidmesh.rollout.domain.plan.PlannedMigration;
+import io.ulidmesh.rollout.domain.port.MetricsPort;
+import io.ulidmesh.rollout.domain.port.RolloutStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Undoes phases: the current one (a breach, a failed step, RollbackRollout), stopping at the
+ * previous phase as ROLLED_BACK, or every applied one (AbortRollout). Each phase's journal is undone
+ * in reverse and each entry marked restored as it is, so a retry after a crash undoes nothing twice.
+ */
+public final class RollbackRunner {
+    private static final Logger LOG = Logger.getLogger(RollbackRunner.class);
+
+    private final RolloutStore store;
+    private final RolloutLog log;
+    private final Plans plans;
+    private final FlagWriter flags;
+    private final MigrationDriver migrations;
+    private final SignalMonitor signals;
+    private final MetricsPort metrics;
+    private final Map<String, Long> detectedAtNanos = new ConcurrentHashMap<>();
+
+    public RollbackRunner(RolloutStore store, RolloutLog log, Plans plans, FlagWriter flags, MigrationDriver migrations,
+                          SignalMonitor signals, MetricsPort metrics) {
+        this.store = store;
+        this.log = log;
+        this.plans = plans;
+        this.flags = flags;
+        this.migrations = migrations;
+        this.signals = signals;
+        this.metrics = metrics;
+    }
+
+    /** Moves the rollout to ROLLING_BACK; the steps that undo it follow in {@link #step}. */
+    void begin(RolloutRecord r, RollbackKind kind, String reason, String actor, String metricReason) {
+        metrics.rollback(metricReason);
+        String phase = r.currentPhaseName();
+        log.save(r.moved(RolloutStatus.ROLLING_BACK, r.currentPhase(), reason, kind), List.of(), EventType.ROLLBACK_STARTED, phase,
+                (kind == RollbackKind.ABORT ? "abort: undoing every phase: " : "rolling back phase " + phase + ": ") + reason, actor);
+        signals.forget(r.id());
+        LOG.infof("rollout %s %s: %s", r.id(), kind == RollbackKind.ABORT ? "abort started" : "rollback of phase " + phase
+                + " started", reason);
+    }
+
+    /** A rollback a signal's rule began; the time from the breaching value to the undone phase is measured. */
+    void begin(RolloutRecord r, SignalMonitor.Breach breach) {
+        detectedAtNanos.put(r.id(), breach.detectedNanos());
+        begin(r, RollbackKind.PHASE, breach.reason(), RolloutLog.CONTROLLER, "signal");
+    }
+
+    /** Undoes one phase; false when the rollback is done. */
+    boolean step(RolloutRecord r) {
+        if (r.rollbackKind() == RollbackKind.ABORT) {
+            for (int i = r.phases().size() - 1; i >= 0; i--) {
+                PhaseRecord p = r.phase(i);
+                if (p.state().touched()) {
+                    undo(r, p);
+                    log.save(r, List.of(p.finished(PhaseStatus.ROLLED_BACK, Instant.now())), EventType.PHASE_ROLLED_BACK,
+                            p.name(), "phase " + p.name() + " undone: " + r.lastReason(), RolloutLog.CONTROLLER);
+                    return true;
+                }
+            }
+            log.save(r.moved(RolloutStatus.ABORTED, -1, r.lastReason(), null), List.of(), EventType.ABORTED, "",
+                    "rollout " + r.name() + " aborted; every phase undone: " + r.lastReason(), RolloutLog.CONTROLLER);
+            LOG.infof("rollout %s aborted: %s", r.id(), r.lastReason());
+            return false;
+        }
+        PhaseRecord p = r.current();
+        if (p != null) {
+            undo(r, p);
+        }
+        int back = r.currentPhase() - 1;
+        String name = p == null ? "" : p.name();
+        log.save(r.moved(RolloutStatus.ROLLED_BACK, back, r.lastReason(), null),
+                p == null ? List.of() : List.of(p.finished(PhaseStatus.ROLLED_BACK, Instant.now())), EventType.PHASE_ROLLED_BACK,
+                name, "phase " + name + " rolled back; stopped at " + (back < 0 ? "the start" : "phase " + r.phase(back).name())
+                        + ": " + r.lastReason(), RolloutLog.CONTROLLER);
+        Long detected = detectedAtNanos.remove(r.id());
+        if (detected != null) {
+            metrics.detection(Duration.ofNanos(System.nanoTime() - detected));
+        }
+        LOG.infof("rollout %s phase %s rolled back: %s", r.id(), name, r.lastReason());
+        return false;
+    }
+
+    /** Undoes a phase attempt's journal in reverse order, skipping entries already restored. */
+    private void undo(RolloutRecord r, PhaseRecord p) {
+        String reason = "rollback of rollout " + r.name() + " (" + r.id() + ") phase " + p.name() + ": " + r.lastReason();
+        List<Change> journal = new ArrayList<>(store.changes(r.id(), p.idx(), p.attempt()));
+        Collections.reverse(journal);
+        for (Change ch : journal) {
+            if (ch.restored()) {
+                continue;
+            }
+            if (ch.kind() == Change.Kind.FLAG) {
+                flags.restore(r, p, ch, reason);
+            } else {
+                PlannedMigration planned = plans.of(r).phases().get(p.idx()).migrations().get(ch.migrationIndex());
+                migrations.undo(r, p, planned, ch, reason);
+            }
+        }
+    }
+}

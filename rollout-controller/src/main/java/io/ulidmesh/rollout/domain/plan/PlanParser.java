@@ -1,0 +1,305 @@
+package io.ulidmesh.rollout.domain.plan;
+
+import io.ulidmesh.common.error.DomainException;
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads a plan from YAML through SnakeYAML's node API, so every problem carries its line. It goes
+ * on after a problem and reports all of them at once: {@code line 7: phases[1].flags.x: ...}.
+ */
+public final class PlanParser {
+    private static final Pattern FLAG_NAME = Pattern.compile("[a-z][a-z0-9_.-]{0,127}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
+    private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+    private static final int MAX_PLAN_CHARS = 1 << 20;
+
+    private final PlanNodes nodes = new PlanNodes();
+
+    private PlanParser() {
+    }
+
+    /** The plan, or INVALID_ARGUMENT listing every problem with its line. */
+    public static Plan parse(String yaml) {
+        PlanParser parser = new PlanParser();
+        Plan plan = parser.read(yaml == null ? "" : yaml);
+        if (!parser.nodes.problems.isEmpty()) {
+            throw DomainException.invalid("invalid plan (" + parser.nodes.problems.size() + " problem"
+                    + (parser.nodes.problems.size() == 1 ? "" : "s") + "): " + String.join("; ", parser.nodes.problems));
+        }
+        return plan;
+    }
+
+    private Plan read(String yaml) {
+        if (yaml.isBlank()) {
+            nodes.problems.add("line 1: the plan is empty");
+            return null;
+        }
+        if (yaml.length() > MAX_PLAN_CHARS) {
+            nodes.problems.add("line 1: the plan has " + yaml.length() + " characters, more than " + MAX_PLAN_CHARS);
+            return null;
+        }
+        Node root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(true);
+            root = new Yaml(options).compose(new StringReader(yaml));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 1;
+            nodes.problems.add("line " + line + ": not valid YAML: " + e.getProblem());
+            return null;
+        } catch (YAMLException e) {
+            nodes.problems.add("line 1: not valid YAML: " + e.getMessage());
+            return null;
+        }
+        if (!(root instanceof MappingNode map)) {
+            nodes.problem(root, "the plan must be a mapping with name, phases, signals and rollback");
+            return null;
+        }
+        Map<String, NodeTuple> fields = nodes.fields(map, "", Set.of("name", "description", "interval", "signals", "rollback", "phases"));
+        String name = nodes.requiredText(fields, map, "", "name");
+        if (name != null && !NAME.matcher(name).matches()) {
+            nodes.problem(fields.get("name").getValueNode(), "name: '" + name + "' must match " + NAME.pattern());
+        }
+        Duration interval = DEFAULT_INTERVAL;
+        if (fields.containsKey("interval")) {
+            Duration d = nodes.duration(fields.get("interval").getValueNode(), "interval");
+            if (d != null && d.isZero()) {
+                nodes.problem(fields.get("interval").getValueNode(), "interval: must be more than 0");
+            } else if (d != null) {
+                interval = d;
+            }
+        }
+        List<SignalSpec> signals = fields.containsKey("signals") ? signals(fields.get("signals").getValueNode()) : List.of();
+        List<RuleSpec> rules = fields.containsKey("rollback") ? rules(fields.get("rollback").getValueNode(), signals) : List.of();
+        List<PhaseSpec> phases = List.of();
+        if (!fields.containsKey("phases")) {
+            nodes.problem(map, "phases: missing; a plan needs at least one phase");
+        } else {
+            phases = phases(fields.get("phases").getValueNode());
+        }
+        return new Plan(name, interval, signals, rules, phases);
+    }
+
+    private List<SignalSpec> signals(Node node) {
+        List<SignalSpec> result = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        List<Node> items = nodes.sequence(node, "signals");
+        for (int i = 0; i < items.size(); i++) {
+            String path = "signals[" + i + "]";
+            if (!(items.get(i) instanceof MappingNode m)) {
+                nodes.problem(items.get(i), path + ": must be a mapping with name and source");
+                continue;
+            }
+            Map<String, NodeTuple> f = nodes.fields(m, path, Set.of("name", "source", "query", "url", "target", "service", "on_no_data", "description"));
+            String name = nodes.requiredText(f, m, path, "name");
+            if (name != null && !names.add(name)) {
+                nodes.problem(f.get("name").getValueNode(), path + ".name: signal '" + name + "' is declared twice");
+            }
+            String sourceText = nodes.requiredText(f, m, path, "source");
+            SignalSource source = sourceText == null ? null : SignalSource.of(sourceText);
+            if (sourceText != null && source == null) {
+                nodes.problem(f.get("source").getValueNode(), path + ".source: '" + sourceText
+                        + "' is not one of prometheus, push, grpc-health");
+            }
+            String query = nodes.optionalText(f, path, "query");
+            String target = nodes.optionalText(f, path, "target");
+            if (source == SignalSource.PROMETHEUS && query.isEmpty()) {
+                nodes.problem(m, path + ": a prometheus signal needs a query");
+            }
+            if (source == SignalSource.GRPC_HEALTH && !target.matches("[^:\\s]+:\\d{1,5}")) {
+                nodes.problem(f.containsKey("target") ? f.get("target").getValueNode() : m, path
+                        + ".target: a grpc-health signal needs target host:port, got '" + target + "'");
+            }
+            NoDataPolicy policy = NoDataPolicy.WAIT;
+            String noData = nodes.optionalText(f, path, "on_no_data");
+            if (!noData.isEmpty()) {
+                switch (noData) {
+                    case "wait" -> policy = NoDataPolicy.WAIT;
+                    case "breach" -> policy = NoDataPolicy.BREACH;
+                    default -> nodes.problem(f.get("on_no_data").getValueNode(), path + ".on_no_data: '" + noData
+                            + "' is not one of wait, breach");
+                }
+            }
+            result.add(new SignalSpec(name, source, query, nodes.optionalText(f, path, "url"), target,
+                    nodes.optionalText(f, path, "service"), policy));
+        }
+        return result;
+    }
+
+    private List<RuleSpec> rules(Node node, List<SignalSpec> signals) {
+        List<RuleSpec> result = new ArrayList<>();
+        Set<String> declared = new HashSet<>();
+        signals.forEach(s -> declared.add(s.name()));
+        List<Node> items = nodes.sequence(node, "rollback");
+        for (int i = 0; i < items.size(); i++) {
+            String path = "rollback[" + i + "]";
+            if (!(items.get(i) instanceof MappingNode m)) {
+                nodes.problem(items.get(i), path + ": must be a mapping like { signal: error_rate, above: 5, for: 1 }");
+                continue;
+            }
+            Map<String, NodeTuple> f = nodes.fields(m, path, Set.of("signal", "above", "below", "for"));
+            String signal = nodes.requiredText(f, m, path, "signal");
+            if (signal != null && !declared.contains(signal)) {
+                nodes.problem(f.get("signal").getValueNode(), path + ".signal: '" + signal + "' is not declared under signals");
+            }
+            Double above = nodes.number(f, path, "above");
+            Double below = nodes.number(f, path, "below");
+            if (f.containsKey("above") == f.containsKey("below")) {
+                nodes.problem(m, path + ": needs exactly one of above or below");
+            }
+            int forCount = 1;
+            if (f.containsKey("for")) {
+                Node forNode = f.get("for").getValueNode();
+                String text = nodes.scalar(forNode, path + ".for");
+                try {
+                    forCount = text == null ? 1 : Integer.parseInt(text.strip());
+                    if (forCount < 1 || forCount > 1000) {
+                        nodes.problem(forNode, path + ".for: " + forCount + " is outside 1..1000");
+                        forCount = 1;
+                    }
+                } catch (NumberFormatException e) {
+                    nodes.problem(forNode, path + ".for: '" + text + "' is not a whole number of breaches in a row");
+                }
+            }
+            result.add(new RuleSpec(signal, above, below, forCount, PlanNodes.line(m)));
+        }
+        return result;
+    }
+
+    private List<PhaseSpec> phases(Node node) {
+        List<PhaseSpec> result = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        List<Node> items = nodes.sequence(node, "phases");
+        if (items.isEmpty() && node instanceof SequenceNode) {
+            nodes.problem(node, "phases: a plan needs at least one phase");
+        }
+        for (int i = 0; i < items.size(); i++) {
+            String path = "phases[" + i + "]";
+            if (!(items.get(i) instanceof MappingNode m)) {
+                nodes.problem(items.get(i), path + ": must be a mapping with name, flags, migrations, bake, gate");
+                continue;
+            }
+            Map<String, NodeTuple> f = nodes.fields(m, path, Set.of("name", "description", "flags", "migrations", "bake", "gate"));
+            String name = nodes.requiredText(f, m, path, "name");
+            if (name != null && !names.add(name)) {
+                nodes.problem(f.get("name").getValueNode(), path + ".name: phase '" + name + "' is declared twice");
+            }
+            Map<String, FlagValue> flags = f.containsKey("flags") ? flags(f.get("flags").getValueNode(), path) : Map.of();
+            List<PlannedMigration> migrations = f.containsKey("migrations")
+                    ? migrations(f.get("migrations").getValueNode(), path) : List.of();
+            Duration bake = Duration.ZERO;
+            if (f.containsKey("bake")) {
+                Duration d = nodes.duration(f.get("bake").getValueNode(), path + ".bake");
+                bake = d == null ? Duration.ZERO : d;
+            }
+            boolean manual = false;
+            String gate = nodes.optionalText(f, path, "gate");
+            if (!gate.isEmpty()) {
+                switch (gate) {
+                    case "manual" -> manual = true;
+                    case "none" -> manual = false;
+                    default -> nodes.problem(f.get("gate").getValueNode(), path + ".gate: '" + gate + "' is not one of manual, none");
+                }
+            }
+            result.add(new PhaseSpec(name, flags, migrations, bake, manual));
+        }
+        return result;
+    }
+
+    private Map<String, FlagValue> flags(Node node, String phasePath) {
+        Map<String, FlagValue> flags = new LinkedHashMap<>();
+        String path = phasePath + ".flags";
+        if (!(node instanceof MappingNode m)) {
+            nodes.problem(node, path + ": must be a mapping of flag name to on, off or a percentage like 10%");
+            return flags;
+        }
+        for (NodeTuple t : m.getValue()) {
+            String name = nodes.scalar(t.getKeyNode(), path);
+            if (name == null) {
+                continue;
+            }
+            if (!FLAG_NAME.matcher(name).matches()) {
+                nodes.problem(t.getKeyNode(), path + ": flag name '" + name + "' must match " + FLAG_NAME.pattern());
+            }
+            if (flags.containsKey(name)) {
+                nodes.problem(t.getKeyNode(), path + ": flag '" + name + "' is set twice");
+            }
+            String value = nodes.scalar(t.getValueNode(), path + "." + name);
+            if (value == null) {
+                continue;
+            }
+            FlagValue.parse(value).ifPresentOrElse(v -> flags.put(name, v), () -> nodes.problem(t.getValueNode(), path
+                    + "." + name + ": '" + value + "' is not on, off or a percentage 0%..100% with at most two decimals"));
+        }
+        return flags;
+    }
+
+    private List<PlannedMigration> migrations(Node node, String phasePath) {
+        List<PlannedMigration> result = new ArrayList<>();
+        List<Node> items = nodes.sequence(node, phasePath + ".migrations");
+        for (int i = 0; i < items.size(); i++) {
+            String path = phasePath + ".migrations[" + i + "]";
+            if (!(items.get(i) instanceof MappingNode m)) {
+                nodes.problem(items.get(i), path + ": must be a mapping with target, table, key, ulid_column, steps");
+                continue;
+            }
+            Map<String, NodeTuple> f = nodes.fields(m, path, Set.of("target", "table", "key", "ulid_column", "legacy_column",
+                    "timestamp_column", "batch_size", "max_rows_per_second", "steps"));
+            String target = nodes.requiredText(f, m, path, "target");
+            String table = nodes.requiredText(f, m, path, "table");
+            String key = nodes.requiredText(f, m, path, "key");
+            String ulid = nodes.requiredText(f, m, path, "ulid_column");
+            int batch = nodes.wholeNumber(f, path, "batch_size", 0, 1_000_000);
+            int rate = nodes.wholeNumber(f, path, "max_rows_per_second", 0, Integer.MAX_VALUE);
+            List<MigrationStep> steps = List.of(MigrationStep.EXPAND, MigrationStep.BACKFILL, MigrationStep.VALIDATE);
+            if (f.containsKey("steps")) {
+                steps = steps(f.get("steps").getValueNode(), path + ".steps");
+            }
+            result.add(new PlannedMigration(target, table, key, ulid, nodes.optionalText(f, path, "legacy_column"),
+                    nodes.optionalText(f, path, "timestamp_column"), batch, rate, steps));
+        }
+        return result;
+    }
+
+    private List<MigrationStep> steps(Node node, String path) {
+        List<MigrationStep> steps = new ArrayList<>();
+        List<Node> items = nodes.sequence(node, path);
+        if (items.isEmpty() && node instanceof SequenceNode) {
+            nodes.problem(node, path + ": needs at least expand");
+        }
+        for (Node item : items) {
+            String text = nodes.scalar(item, path);
+            if (text == null) {
+                continue;
+            }
+            MigrationStep step = MigrationStep.of(text);
+            if (step == null) {
+                nodes.problem(item, path + ": '" + text + "' is not one of expand, backfill, validate, contract");
+                continue;
+            }
+            if (step.ordinal() != steps.size()) {
+                nodes.problem(item, path + ": '" + text + "' out of order; steps run expand, backfill, validate, contract, "
+                        + "starting at expand, none skipped");
+                continue;
+            }
+            steps.add(step);
+        }
+        return steps;
+    }
+}

@@ -1,0 +1,22 @@
+package io.ulidmesh.rollout.domain.port;
+
+import java.util.Optional;
+
+/**
+ * flag-service as the controller uses it. Writes are compare-and-set: they land only while the
+ * flag is still at {@code expectedVersion}. A call that fails is a {@link PeerFailure}.
+ */
+public interface FlagPort {
+    /** The flag, or empty when flag-service has none of that name. */
+    Optional<FlagState> getFlag(String name);
+
+    /**
+     * Sets the flag only if it is still at {@code expectedVersion}. flag-service checks no version
+     * when it is 0 and has no "create only if absent", so 0 is for a flag read as absent and such a
+     * write still replaces a flag created since that read.
+     */
+    FlagState setFlag(String name, int basisPoints, long expectedVersion, String reason) throws FlagVersionConflict;
+
+    /** Deletes the flag only if it is still at {@code expectedVersion}; false when it is already gone. */
+    boolean deleteFlag(String name, long expectedVersion, String reason) throws FlagVersionConflict;
+}

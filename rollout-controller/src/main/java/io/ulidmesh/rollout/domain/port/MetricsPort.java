@@ -1,0 +1,18 @@
+package io.ulidmesh.rollout.domain.port;
+
+import java.time.Duration;
+
+/** The controller's meters, as the rollout logic feeds them. */
+public interface MetricsPort {
+    /** The index of the rollout's current phase, -1 before the first. */
+    void phase(String rolloutId, String name, int currentPhase);
+
+    /** A rollback began; {@code reason} is signal, manual, abort or failure. */
+    void rollback(String reason);
+
+    /** From the breaching value to the phase's changes being undone. */
+    void detection(Duration d);
+
+    /** The last value seen of a signal. */
+    void signal(String name, double value);
+}

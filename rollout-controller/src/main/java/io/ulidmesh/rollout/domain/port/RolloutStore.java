@@ -1,0 +1,69 @@
+package io.ulidmesh.rollout.domain.port;
+
+import io.ulidmesh.common.error.DomainException;
+import io.ulidmesh.rollout.domain.Change;
+import io.ulidmesh.rollout.domain.PhaseRecord;
+import io.ulidmesh.rollout.domain.RolloutEventRecord;
+import io.ulidmesh.rollout.domain.RolloutEventRecord.EventType;
+import io.ulidmesh.rollout.domain.RolloutRecord;
+import io.ulidmesh.rollout.domain.RolloutStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where rollouts live: the rollout and its phases, each phase attempt's change journal, the event
+ * log and the rules' breach counts. Every method is one transaction.
+ */
+public interface RolloutStore {
+    /** Stores a new rollout with its phases and its CREATED event. */
+    void insert(RolloutRecord r, String actor);
+
+    Optional<RolloutRecord> find(String id);
+
+    default RolloutRecord get(String id) {
+        return find(id).orElseThrow(() -> DomainException.notFound("rollout " + id + " not found"));
+    }
+
+    /** Newest first; {@code beforeId} is the last id of the previous page, or null. */
+    List<RolloutRecord> list(int limit, String beforeId);
+
+    /** Ids of rollouts in {@code states}, oldest first. */
+    List<String> idsIn(List<RolloutStatus> states);
+
+    /** Saves the rollout's own columns and the given phases, with one event ({@code type} null: none). */
+    RolloutEventRecord save(RolloutRecord r, List<PhaseRecord> phases, EventType type, String phase, String message,
+                            String actor);
+
+    RolloutEventRecord event(String rolloutId, EventType type, String phase, String message, String actor);
+
+    /** Up to {@code limit} events after {@code afterSequence}, in order. */
+    List<RolloutEventRecord> events(String rolloutId, long afterSequence, int limit);
+
+    /** The journal of one phase attempt, in the order its changes are applied. */
+    List<Change> changes(String rolloutId, int phaseIdx, int attempt);
+
+    /** Records a phase attempt's journal and the phase as APPLYING, with its PHASE_STARTED event, before anything changes. */
+    RolloutEventRecord beginPhase(RolloutRecord r, PhaseRecord applying, List<Change> journal, String message);
+
+    /** Saves a journal entry's migration id, steps done, applied and restored marks. */
+    void updateChange(Change ch);
+
+    /**
+     * Rewrites what a flag entry records as the flag before the change (exists, value, version) and,
+     * when {@code message} is not null, the FLAG_SET event that says so.
+     */
+    void journalPrevious(Change ch, String phase, String message, String actor);
+
+    /** Breaches in a row of each rule (by its index in the plan) in one phase attempt; a rule at 0 is absent. */
+    Map<Integer, Integer> breachCounts(String rolloutId, int phaseIdx, int attempt);
+
+    /**
+     * Saves one rule's breaches in a row in the phase attempt {@code p} (0 removes it) and, when
+     * {@code breachMessage} is not null, the SIGNAL_BREACHED event that counted it.
+     */
+    void saveBreachCount(String rolloutId, PhaseRecord p, int ruleIdx, int inARow, String breachMessage, String actor);
+
+    /** Forgets every breach count of a rollout. */
+    void clearBreachCounts(String rolloutId);
+}

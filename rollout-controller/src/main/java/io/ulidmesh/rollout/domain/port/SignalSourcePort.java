@@ -1,0 +1,13 @@
+package io.ulidmesh.rollout.domain.port;
+
+import java.util.OptionalDouble;
+
+/** Prometheus, where {@code prometheus} signals come from. */
+public interface SignalSourcePort {
+    /**
+     * The instant value of {@code promql} on the server at {@code url} (blank: the configured one);
+     * empty when it answered without data. A server that does not answer, or refuses the query, is
+     * a {@link PeerFailure}.
+     */
+    OptionalDouble query(String url, String promql);
+}

@@ -1,0 +1,377 @@
+package io.ulidmesh.rollout.store;
+
+import io.ulidmesh.common.jdbc.Jdbc;
+import io.ulidmesh.common.ulid.Ulids;
+import io.ulidmesh.rollout.domain.Change;
+import io.ulidmesh.rollout.domain.PhaseRecord;
+import io.ulidmesh.rollout.domain.PhaseStatus;
+import io.ulidmesh.rollout.domain.RolloutEventRecord;
+import io.ulidmesh.rollout.domain.RolloutEventRecord.EventType;
+import io.ulidmesh.rollout.domain.RolloutLog;
+import io.ulidmesh.rollout.domain.RolloutRecord;
+import io.ulidmesh.rollout.domain.RolloutRecord.RollbackKind;
+import io.ulidmesh.rollout.domain.RolloutStatus;
+import io.ulidmesh.rollout.domain.port.RolloutStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** Rollouts, phases, the change journal, events and rules' breach counts in PostgreSQL; each method one transaction. */
+@ApplicationScoped
+public class JdbcRolloutStore implements RolloutStore {
+    private final DataSource ds;
+
+    public JdbcRolloutStore(DataSource ds) {
+        this.ds = ds;
+    }
+
+    @Override
+    public void insert(RolloutRecord r, String actor) {
+        Jdbc.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO rollout (id, name, state, plan_yaml, current_phase, created_at, updated_at) VALUES (?,?,?,?,?,?,?)")) {
+                ps.setObject(1, uuid(r.id()));
+                ps.setString(2, r.name());
+                ps.setString(3, r.state().name());
+                ps.setString(4, r.planYaml());
+                ps.setInt(5, r.currentPhase());
+                ps.setTimestamp(6, Timestamp.from(r.createdAt()));
+                ps.setTimestamp(7, Timestamp.from(r.updatedAt()));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO rollout_phase (rollout_id, idx, name, state) VALUES (?,?,?,?)")) {
+                for (PhaseRecord p : r.phases()) {
+                    ps.setObject(1, uuid(r.id()));
+                    ps.setInt(2, p.idx());
+                    ps.setString(3, p.name());
+                    ps.setString(4, p.state().name());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            appendEvent(c, r.id(), EventType.CREATED, "", "rollout " + r.name() + " created with " + r.phases().size() + " phases", actor);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<RolloutRecord> find(String id) {
+        return Jdbc.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM rollout WHERE id = ?")) {
+                ps.setObject(1, uuid(id));
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rollout(c, rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<RolloutRecord> list(int limit, String beforeId) {
+        return Jdbc.inTransaction(ds, c -> {
+            String sql = "SELECT * FROM rollout" + (beforeId == null ? "" : " WHERE id < ?") + " ORDER BY id DESC LIMIT ?";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                if (beforeId != null) {
+                    ps.setObject(i++, uuid(beforeId));
+                }
+                ps.setInt(i, limit);
+                List<RolloutRecord> result = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(rollout(c, rs));
+                    }
+                }
+                return result;
+            }
+        });
+    }
+
+    @Override
+    public List<String> idsIn(List<RolloutStatus> states) {
+        return Jdbc.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM rollout WHERE state = ANY (?) ORDER BY id")) {
+                ps.setArray(1, c.createArrayOf("text", states.stream().map(Enum::name).toArray()));
+                List<String> ids = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(Ulids.format(Ulids.fromUuid(rs.getObject(1, UUID.class))));
+                    }
+                }
+                return ids;
+            }
+        });
+    }
+
+    @Override
+    public RolloutEventRecord save(RolloutRecord r, List<PhaseRecord> phases, EventType type, String phase, String message,
+                                   String actor) {
+        return Jdbc.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE rollout SET state = ?, current_phase = ?, last_reason = ?, "
+                    + "rollback_kind = ?, updated_at = now() WHERE id = ?")) {
+                ps.setString(1, r.state().name());
+                ps.setInt(2, r.currentPhase());
+                ps.setString(3, r.lastReason());
+                ps.setString(4, r.rollbackKind() == null ? null : r.rollbackKind().name());
+                ps.setObject(5, uuid(r.id()));
+                ps.executeUpdate();
+            }
+            for (PhaseRecord p : phases) {
+                savePhase(c, r.id(), p);
+            }
+            return type == null ? null : appendEvent(c, r.id(), type, phase, message, actor);
+        });
+    }
+
+    @Override
+    public RolloutEventRecord event(String rolloutId, EventType type, String phase, String message, String actor) {
+        return Jdbc.inTransaction(ds, c -> appendEvent(c, rolloutId, type, phase, message, actor));
+    }
+
+    @Override
+    public List<RolloutEventRecord> events(String rolloutId, long afterSequence, int limit) {
+        return Jdbc.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM rollout_event WHERE rollout_id = ? AND sequence > ? "
+                    + "ORDER BY sequence LIMIT ?")) {
+                ps.setObject(1, uuid(rolloutId));
+                ps.setLong(2, afterSequence);
+                ps.setInt(3, limit);
+                List<RolloutEventRecord> result = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(new RolloutEventRecord(rolloutId, rs.getLong("sequence"), rs.getTimestamp("at").toInstant(),
+                                EventType.valueOf(rs.getString("type")), rs.getString("phase"), rs.getString("message"),
+                                rs.getString("actor")));
+                    }
+                }
+                return result;
+            }
+        });
+    }
+
+    @Override
+    public List<Change> changes(String rolloutId, int phaseIdx, int attempt) {
+        return Jdbc.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM rollout_change WHERE rollout_id = ? AND phase_idx = ? "
+                    + "AND attempt = ? ORDER BY pos")) {
+                bindAttempt(ps, rolloutId, phaseIdx, attempt);
+                List<Change> result = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(new Change(rolloutId, phaseIdx, attempt, rs.getInt("pos"), Change.Kind.valueOf(rs.getString("kind")),
+                                rs.getString("subject"), rs.getBoolean("prev_exists"), (Integer) rs.getObject("prev_basis_points"),
+                                (Long) rs.getObject("prev_version"), (Integer) rs.getObject("target_basis_points"),
+                                (Integer) rs.getObject("migration_index"), rs.getString("migration_id"), rs.getInt("steps_done"),
+                                rs.getBoolean("applied"), rs.getBoolean("restored")));
+                    }
+                }
+                return result;
+            }
+        });
+    }
+
+    @Override
+    public RolloutEventRecord beginPhase(RolloutRecord r, PhaseRecord applying, List<Change> journal, String message) {
+        return Jdbc.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollout_change (rollout_id, phase_idx, attempt, pos, kind, "
+                    + "subject, prev_exists, prev_basis_points, prev_version, target_basis_points, migration_index) "
+                    + "VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+                for (Change ch : journal) {
+                    bindAttempt(ps, ch.rolloutId(), ch.phaseIdx(), ch.attempt());
+                    ps.setInt(4, ch.pos());
+                    ps.setString(5, ch.kind().name());
+                    ps.setString(6, ch.subject());
+                    ps.setBoolean(7, ch.prevExists());
+                    setNullable(ps, 8, ch.prevBasisPoints(), Types.INTEGER);
+                    setNullable(ps, 9, ch.prevVersion(), Types.BIGINT);
+                    setNullable(ps, 10, ch.targetBasisPoints(), Types.INTEGER);
+                    setNullable(ps, 11, ch.migrationIndex(), Types.INTEGER);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            savePhase(c, r.id(), applying);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE rollout SET updated_at = now() WHERE id = ?")) {
+                ps.setObject(1, uuid(r.id()));
+                ps.executeUpdate();
+            }
+            return appendEvent(c, r.id(), EventType.PHASE_STARTED, applying.name(), message, RolloutLog.CONTROLLER);
+        });
+    }
+
+    @Override
+    public void updateChange(Change ch) {
+        Jdbc.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE rollout_change SET migration_id = ?, steps_done = ?, applied = ?, "
+                    + "restored = ? WHERE rollout_id = ? AND phase_idx = ? AND attempt = ? AND pos = ?")) {
+                ps.setString(1, ch.migrationId());
+                ps.setInt(2, ch.stepsDone());
+                ps.setBoolean(3, ch.applied());
+                ps.setBoolean(4, ch.restored());
+                ps.setObject(5, uuid(ch.rolloutId()));
+                ps.setInt(6, ch.phaseIdx());
+                ps.setInt(7, ch.attempt());
+                ps.setInt(8, ch.pos());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void journalPrevious(Change ch, String phase, String message, String actor) {
+        Jdbc.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE rollout_change SET prev_exists = ?, prev_basis_points = ?, "
+                    + "prev_version = ? WHERE rollout_id = ? AND phase_idx = ? AND attempt = ? AND pos = ?")) {
+                ps.setBoolean(1, ch.prevExists());
+                setNullable(ps, 2, ch.prevBasisPoints(), Types.INTEGER);
+                setNullable(ps, 3, ch.prevVersion(), Types.BIGINT);
+                ps.setObject(4, uuid(ch.rolloutId()));
+                ps.setInt(5, ch.phaseIdx());
+                ps.setInt(6, ch.attempt());
+                ps.setInt(7, ch.pos());
+                ps.executeUpdate();
+            }
+            if (message != null) {
+                appendEvent(c, ch.rolloutId(), EventType.FLAG_SET, phase, message, actor);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<Integer, Integer> breachCounts(String rolloutId, int phaseIdx, int attempt) {
+        return Jdbc.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT rule_idx, in_a_row FROM rollout_breach_count "
+                    + "WHERE rollout_id = ? AND phase_idx = ? AND attempt = ?")) {
+                bindAttempt(ps, rolloutId, phaseIdx, attempt);
+                Map<Integer, Integer> counts = new TreeMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        counts.put(rs.getInt(1), rs.getInt(2));
+                    }
+                }
+                return counts;
+            }
+        });
+    }
+
+    @Override
+    public void saveBreachCount(String rolloutId, PhaseRecord p, int ruleIdx, int inARow, String breachMessage, String actor) {
+        Jdbc.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(inARow == 0
+                    ? "DELETE FROM rollout_breach_count WHERE rollout_id = ? AND phase_idx = ? AND attempt = ? AND rule_idx = ?"
+                    : "INSERT INTO rollout_breach_count (rollout_id, phase_idx, attempt, rule_idx, in_a_row) VALUES (?,?,?,?,?) "
+                    + "ON CONFLICT (rollout_id, phase_idx, attempt, rule_idx) DO UPDATE SET in_a_row = EXCLUDED.in_a_row")) {
+                bindAttempt(ps, rolloutId, p.idx(), p.attempt());
+                ps.setInt(4, ruleIdx);
+                if (inARow != 0) {
+                    ps.setInt(5, inARow);
+                }
+                ps.executeUpdate();
+            }
+            return breachMessage == null ? null : appendEvent(c, rolloutId, EventType.SIGNAL_BREACHED, p.name(), breachMessage, actor);
+        });
+    }
+
+    @Override
+    public void clearBreachCounts(String rolloutId) {
+        Jdbc.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM rollout_breach_count WHERE rollout_id = ?")) {
+                ps.setObject(1, uuid(rolloutId));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static void savePhase(Connection c, String rolloutId, PhaseRecord p) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE rollout_phase SET state = ?, attempt = ?, bake_until = ?, "
+                + "bake_remaining_ms = ?, gate_passed = ?, started_at = ?, finished_at = ? WHERE rollout_id = ? AND idx = ?")) {
+            ps.setString(1, p.state().name());
+            ps.setInt(2, p.attempt());
+            ps.setTimestamp(3, p.bakeUntil() == null ? null : Timestamp.from(p.bakeUntil()));
+            setNullable(ps, 4, p.bakeRemainingMs(), Types.BIGINT);
+            ps.setBoolean(5, p.gatePassed());
+            ps.setTimestamp(6, p.startedAt() == null ? null : Timestamp.from(p.startedAt()));
+            ps.setTimestamp(7, p.finishedAt() == null ? null : Timestamp.from(p.finishedAt()));
+            ps.setObject(8, uuid(rolloutId));
+            ps.setInt(9, p.idx());
+            ps.executeUpdate();
+        }
+    }
+
+    private static RolloutEventRecord appendEvent(Connection c, String rolloutId, EventType type, String phase, String message,
+                                                  String actor) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollout_event (rollout_id, sequence, type, phase, message, actor) "
+                + "SELECT ?, COALESCE(MAX(sequence), 0) + 1, ?, ?, ?, ? FROM rollout_event WHERE rollout_id = ? "
+                + "RETURNING sequence, at")) {
+            ps.setObject(1, uuid(rolloutId));
+            ps.setString(2, type.name());
+            ps.setString(3, phase == null ? "" : phase);
+            ps.setString(4, message);
+            ps.setString(5, actor);
+            ps.setObject(6, uuid(rolloutId));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new RolloutEventRecord(rolloutId, rs.getLong(1), rs.getTimestamp(2).toInstant(), type, phase == null ? "" : phase,
+                        message, actor);
+            }
+        }
+    }
+
+    private static RolloutRecord rollout(Connection c, ResultSet rs) throws SQLException {
+        String id = Ulids.format(Ulids.fromUuid(rs.getObject("id", UUID.class)));
+        List<PhaseRecord> phases = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM rollout_phase WHERE rollout_id = ? ORDER BY idx")) {
+            ps.setObject(1, uuid(id));
+            try (ResultSet p = ps.executeQuery()) {
+                while (p.next()) {
+                    phases.add(new PhaseRecord(p.getInt("idx"), p.getString("name"), PhaseStatus.valueOf(p.getString("state")),
+                            p.getInt("attempt"), instant(p.getTimestamp("bake_until")), (Long) p.getObject("bake_remaining_ms"),
+                            p.getBoolean("gate_passed"), instant(p.getTimestamp("started_at")), instant(p.getTimestamp("finished_at"))));
+                }
+            }
+        }
+        String kind = rs.getString("rollback_kind");
+        return new RolloutRecord(id, rs.getString("name"), RolloutStatus.valueOf(rs.getString("state")), rs.getString("plan_yaml"),
+                rs.getInt("current_phase"), rs.getString("last_reason"), kind == null ? null : RollbackKind.valueOf(kind),
+                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(), List.copyOf(phases));
+    }
+
+    private static void setNullable(PreparedStatement ps, int i, Object value, int type) throws SQLException {
+        if (value == null) {
+            ps.setNull(i, type);
+        } else {
+            ps.setObject(i, value);
+        }
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private static UUID uuid(String ulid) {
+        return Ulids.toUuid(Ulids.parse("id", ulid));
+    }
+
+    /** Binds a phase attempt's key (rollout, phase index, attempt) as the statement's first three parameters. */
+    private static void bindAttempt(PreparedStatement ps, String rolloutId, int phaseIdx, int attempt) throws SQLException {
+        ps.setObject(1, uuid(rolloutId));
+        ps.setInt(2, phaseIdx);
+        ps.setInt(3, attempt);
+    }
+}

@@ -1,0 +1,152 @@
+package io.ulidmesh.rollout.domain.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ulidmesh.common.error.DomainException;
+import io.ulidmesh.common.error.ErrorKind;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class PlanParserTest {
+    /** The plan of docs/architecture.md ("Rollout plans"), with the query written out. */
+    static final String ARCHITECTURE_EXAMPLE = """
+            name: ulid-ecosystem
+            interval: 5s                    # how often pulled signals are evaluated
+            signals:
+              - name: error_rate            # percent
+                source: prometheus          # prometheus | push | grpc-health
+                query: 100 * sum(rate(grpc_server_processing_duration_seconds_count{statusCode!="OK"}[1m])) / sum(rate(grpc_server_processing_duration_seconds_count[1m]))
+              - name: message_delivery_success
+                source: push
+            rollback:
+              - { signal: error_rate, above: 5, for: 1 }             # breaches in a row before rollback
+              - { signal: message_delivery_success, below: 95, for: 2 }
+            phases:
+              - name: oneiric-foundation
+                flags: { ulid_resolution: on }
+                bake: 30s
+              - name: coordinator-canary
+                flags: { use_v2_coordinator: 10% }
+                gate: manual
+              - name: crackerjack-migration
+                migrations:
+                  - { target: crackerjack, table: jobs, key: id, ulid_column: job_ulid, steps: [expand, backfill, validate] }
+            """;
+
+    @Test
+    void readsTheArchitectureExample() {
+        Plan plan = PlanParser.parse(ARCHITECTURE_EXAMPLE);
+        assertThat(plan.name()).isEqualTo("ulid-ecosystem");
+        assertThat(plan.interval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(plan.signals()).extracting(SignalSpec::source).containsExactly(SignalSource.PROMETHEUS, SignalSource.PUSH);
+        assertThat(plan.signals().get(0).query()).startsWith("100 * sum(rate(").contains("statusCode!=\"OK\"");
+        assertThat(plan.signals().get(0).onNoData()).isEqualTo(NoDataPolicy.WAIT);
+        assertThat(plan.rules()).hasSize(2);
+        assertThat(plan.rules().get(0).above()).isEqualTo(5.0);
+        assertThat(plan.rules().get(1).below()).isEqualTo(95.0);
+        assertThat(plan.rules().get(1).forCount()).isEqualTo(2);
+        assertThat(plan.rules().get(0).line()).isEqualTo(10);
+        assertThat(plan.phases()).extracting(PhaseSpec::name)
+                .containsExactly("oneiric-foundation", "coordinator-canary", "crackerjack-migration");
+        assertThat(plan.phases().get(0).flags()).containsEntry("ulid_resolution", new FlagValue(10_000));
+        assertThat(plan.phases().get(0).bake()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(plan.phases().get(1).flags()).containsEntry("use_v2_coordinator", new FlagValue(1_000));
+        assertThat(plan.phases().get(1).manualGate()).isTrue();
+        PlannedMigration m = plan.phases().get(2).migrations().get(0);
+        assertThat(m.target()).isEqualTo("crackerjack");
+        assertThat(m.ulidColumn()).isEqualTo("job_ulid");
+        assertThat(m.steps()).containsExactly(MigrationStep.EXPAND, MigrationStep.BACKFILL, MigrationStep.VALIDATE);
+    }
+
+    @Test
+    void defaultsRuleForToOneAndIntervalToFiveSeconds() {
+        Plan plan = PlanParser.parse("""
+                name: p
+                signals: [ { name: e, source: push } ]
+                rollback: [ { signal: e, above: 1 } ]
+                phases: [ { name: a, flags: { x: off } } ]
+                """);
+        assertThat(plan.rules().get(0).forCount()).isEqualTo(1);
+        assertThat(plan.interval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(plan.phases().get(0).flags().get("x").basisPoints()).isZero();
+    }
+
+    @Test
+    void listsEveryProblemWithItsLine() {
+        String yaml = """
+                name: bad
+                interval: soon
+                signals:
+                  - name: e
+                    source: carrier-pigeon
+                  - name: p
+                    source: prometheus
+                rollback:
+                  - { signal: nope, above: 5 }
+                  - { signal: e, above: 1, below: 2, for: 0 }
+                phases:
+                  - name: a
+                    flags: { Bad_Name: on, y: 150%, z: 0.125% }
+                    bake: 3 days
+                    gate: sometimes
+                  - name: a
+                    migrations:
+                      - { target: t, table: x, ulid_column: u, steps: [backfill] }
+                    colour: blue
+                """;
+        assertThatThrownBy(() -> PlanParser.parse(yaml))
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+                    assertThat(e.getMessage()).contains(
+                            "line 2: interval: 'soon' is not a duration",
+                            "line 5: signals[0].source: 'carrier-pigeon' is not one of prometheus, push, grpc-health",
+                            "line 6: signals[1]: a prometheus signal needs a query",
+                            "line 9: rollback[0].signal: 'nope' is not declared under signals",
+                            "line 10: rollback[1]: needs exactly one of above or below",
+                            "line 10: rollback[1].for: 0 is outside 1..1000",
+                            "line 13: phases[0].flags: flag name 'Bad_Name' must match",
+                            "line 13: phases[0].flags.y: '150%' is not on, off or a percentage",
+                            "line 13: phases[0].flags.z: '0.125%' is not on, off or a percentage",
+                            "line 14: phases[0].bake: '3 days' is not a duration",
+                            "line 15: phases[0].gate: 'sometimes' is not one of manual, none",
+                            "line 16: phases[1].name: phase 'a' is declared twice",
+                            "line 18: phases[0].migrations[0].key: missing".replace("phases[0]", "phases[1]"),
+                            "line 18: phases[1].migrations[0].steps: 'backfill' out of order",
+                            "line 19: phases[1].colour: unknown field");
+                    assertThat(e.getMessage()).startsWith("invalid plan (15 problems)");
+                });
+    }
+
+    @Test
+    void reportsYamlSyntaxWithItsLine() {
+        assertThatThrownBy(() -> PlanParser.parse("name: x\nphases:\n  - name: [unclosed\n"))
+                .hasMessageContaining("line 4: not valid YAML");
+        assertThatThrownBy(() -> PlanParser.parse("")).hasMessageContaining("line 1: the plan is empty");
+        assertThatThrownBy(() -> PlanParser.parse("- a\n- b\n")).hasMessageContaining("line 1: the plan must be a mapping");
+        assertThatThrownBy(() -> PlanParser.parse("name: x\n")).hasMessageContaining("phases: missing");
+    }
+
+    @Test
+    void flagValuesAndDurations() {
+        assertThat(FlagValue.parse("on")).contains(new FlagValue(10_000));
+        assertThat(FlagValue.parse("OFF")).contains(new FlagValue(0));
+        assertThat(FlagValue.parse("10%")).contains(new FlagValue(1_000));
+        assertThat(FlagValue.parse("0.5%")).contains(new FlagValue(50));
+        assertThat(FlagValue.parse("12.34%")).contains(new FlagValue(1_234));
+        assertThat(FlagValue.parse("100%")).contains(new FlagValue(10_000));
+        assertThat(FlagValue.parse("-1%")).isEmpty();
+        assertThat(FlagValue.parse("10")).isEmpty();
+        assertThat(FlagValue.parse("1.001%")).isEmpty();
+        assertThat(new FlagValue(50).text()).isEqualTo("0.5%");
+        assertThat(new FlagValue(10_000).text()).isEqualTo("on");
+        assertThat(Durations.parse("30s")).contains(Duration.ofSeconds(30));
+        assertThat(Durations.parse("5m")).contains(Duration.ofMinutes(5));
+        assertThat(Durations.parse("1h30m")).contains(Duration.ofMinutes(90));
+        assertThat(Durations.parse("250ms")).contains(Duration.ofMillis(250));
+        assertThat(Durations.parse("0")).contains(Duration.ZERO);
+        assertThat(Durations.parse("5")).isEmpty();
+        assertThat(Durations.parse("5 min")).isEmpty();
+        assertThat(Durations.format(Duration.ofMinutes(5))).isEqualTo("5m");
+    }
+}
