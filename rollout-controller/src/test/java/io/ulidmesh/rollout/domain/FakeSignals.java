@@ -1,0 +1,33 @@
+package io.ulidmesh.rollout.domain;
+
+import io.ulidmesh.rollout.domain.port.HealthPort;
+import io.ulidmesh.rollout.domain.port.PeerFailure;
+import io.ulidmesh.rollout.domain.port.PeerHealth;
+import io.ulidmesh.rollout.domain.port.SignalSourcePort;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/** Prometheus and grpc.health.v1 in memory: a value per query, a health per address; absent ones do not answer. */
+final class FakeSignals implements SignalSourcePort, HealthPort {
+    final Map<String, OptionalDouble> queries = new HashMap<>();
+    final Map<String, PeerHealth> health = new HashMap<>();
+
+    @Override
+    public synchronized OptionalDouble query(String url, String promql) {
+        OptionalDouble v = queries.get(promql);
+        if (v == null) {
+            throw new PeerFailure("Prometheus at " + url + " did not answer", true, null);
+        }
+        return v;
+    }
+
+    @Override
+    public synchronized PeerHealth check(String address, String service) {
+        PeerHealth h = health.get(address);
+        if (h == null) {
+            throw new PeerFailure("health check of " + address + " failed: UNAVAILABLE", true, null);
+        }
+        return h;
+    }
+}
