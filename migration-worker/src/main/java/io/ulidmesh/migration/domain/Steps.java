@@ -1,13 +1,13 @@
 package io.ulidmesh.migration.domain;
 
-import static io.ulidmesh.migration.domain.MigrationState.BACKFILLED;
-import static io.ulidmesh.migration.domain.MigrationState.BACKFILLING;
-import static io.ulidmesh.migration.domain.MigrationState.CONTRACTED;
-import static io.ulidmesh.migration.domain.MigrationState.CREATED;
-import static io.ulidmesh.migration.domain.MigrationState.EXPANDED;
-import static io.ulidmesh.migration.domain.MigrationState.PAUSED;
-import static io.ulidmesh.migration.domain.MigrationState.ROLLED_BACK;
-import static io.ulidmesh.migration.domain.MigrationState.VALIDATED;
+import static io.ulidmesh.migration.domain.Stage.BACKFILLED;
+import static io.ulidmesh.migration.domain.Stage.BACKFILLING;
+import static io.ulidmesh.migration.domain.Stage.CONTRACTED;
+import static io.ulidmesh.migration.domain.Stage.CREATED;
+import static io.ulidmesh.migration.domain.Stage.EXPANDED;
+import static io.ulidmesh.migration.domain.Stage.PAUSED;
+import static io.ulidmesh.migration.domain.Stage.ROLLED_BACK;
+import static io.ulidmesh.migration.domain.Stage.VALIDATED;
 
 import io.ulidmesh.common.error.DomainException;
 import java.util.EnumSet;
@@ -22,15 +22,15 @@ public final class Steps {
     /** What to do with a step request. */
     public enum Decision { RUN, ALREADY_DONE }
 
-    private static final Set<MigrationState> BACKFILL_STARTED_OR_LATER =
+    private static final Set<Stage> BACKFILL_STARTED_OR_LATER =
             EnumSet.of(BACKFILLING, BACKFILLED, VALIDATED, CONTRACTED);
 
     private Steps() {
     }
 
-    public static Decision decide(Migration migration, Step step) {
-        MigrationState state = migration.effectiveState();
-        boolean failed = migration.state() == MigrationState.FAILED;
+    public static Decision decide(MigrationRecord migration, Step step) {
+        Stage state = migration.effectiveState();
+        boolean failed = migration.state() == Stage.FAILED;
         if (step == Step.ROLLBACK) {
             return state == ROLLED_BACK && !failed ? Decision.ALREADY_DONE : Decision.RUN;
         }
@@ -89,9 +89,9 @@ public final class Steps {
         };
     }
 
-    private static DomainException refuse(Migration migration, Step step, String why) {
+    private static DomainException refuse(MigrationRecord migration, Step step, String why) {
         return DomainException.failedPrecondition(step.label() + " of migration " + migration.id() + " refused: state is "
-                + migration.state() + (migration.state() == MigrationState.FAILED ? " (after " + migration.settledState() + ")" : "")
+                + migration.state() + (migration.state() == Stage.FAILED ? " (after " + migration.settledState() + ")" : "")
                 + " and " + why);
     }
 }

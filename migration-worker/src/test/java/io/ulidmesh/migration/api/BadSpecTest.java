@@ -1,13 +1,12 @@
 package io.ulidmesh.migration.api;
 
-import static io.ulidmesh.migration.api.Grpc.code;
-import static io.ulidmesh.migration.api.Grpc.message;
 import static io.ulidmesh.migration.api.Grpc.step;
+import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
 import io.quarkus.test.junit.QuarkusTest;
-import io.ulidmesh.migration.dialect.Engine;
+import io.ulidmesh.migration.domain.target.Engine;
 import io.ulidmesh.proto.migration.v1.GetMigrationRequest;
 import io.ulidmesh.proto.migration.v1.ListTargetsRequest;
 import io.ulidmesh.proto.migration.v1.MigrationServiceGrpc;
@@ -41,28 +40,26 @@ class BadSpecTest extends GrpcTestBase {
             Grpc.register(stub, target, db);
             List<String> before = db.columns("jobs");
 
-            assertThat(code(() -> Grpc.create(stub, Grpc.jobsSpec(target).setTable("missing"))))
-                    .isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(message(() -> Grpc.create(stub, Grpc.jobsSpec(target).setTable("missing")))).contains("'missing' does not exist");
-            assertThat(code(() -> Grpc.create(stub, Grpc.jobsSpec(target).setKeyColumn("nope")))).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(code(() -> Grpc.create(stub, Grpc.jobsSpec(target).setLegacyColumn("nope")))).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(code(() -> Grpc.create(stub, Grpc.jobsSpec(target).setTimestampColumn("nope")))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertStatus(Status.Code.FAILED_PRECONDITION, () -> Grpc.create(stub, Grpc.jobsSpec(target).setTable("missing")),
+                    "'missing' does not exist");
+            assertStatus(Status.Code.FAILED_PRECONDITION, () -> Grpc.create(stub, Grpc.jobsSpec(target).setKeyColumn("nope")));
+            assertStatus(Status.Code.FAILED_PRECONDITION, () -> Grpc.create(stub, Grpc.jobsSpec(target).setLegacyColumn("nope")));
+            assertStatus(Status.Code.FAILED_PRECONDITION, () -> Grpc.create(stub, Grpc.jobsSpec(target).setTimestampColumn("nope")));
             if (engine != Engine.SQLITE) { // SQLite is dynamically typed: any column may hold times
-                assertThat(code(() -> Grpc.create(stub, Grpc.jobsSpec(target).setTimestampColumn("payload"))))
-                        .isEqualTo(Status.Code.FAILED_PRECONDITION);
+                assertStatus(Status.Code.FAILED_PRECONDITION, () -> Grpc.create(stub, Grpc.jobsSpec(target).setTimestampColumn("payload")));
             }
-            assertThat(message(() -> Grpc.create(stub, Grpc.jobsSpec(target).setTable("notes").setLegacyColumn("body")
-                    .setTimestampColumn("")))).contains("is not unique");
-            assertThat(code(() -> Grpc.create(stub, Grpc.jobsSpec(target).setUlidColumn("payload"))))
-                    .as("an existing column is never taken over").isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(code(() -> Grpc.create(stub, Grpc.jobsSpec(target).setTable("jobs; DROP TABLE jobs"))))
-                    .isEqualTo(Status.Code.INVALID_ARGUMENT);
-            assertThat(code(() -> Grpc.create(stub, Grpc.jobsSpec(target).setUlidColumn("u\" text); DROP TABLE jobs; --"))))
-                    .isEqualTo(Status.Code.INVALID_ARGUMENT);
-            assertThat(code(() -> Grpc.create(stub, Grpc.jobsSpec(target).setKeyColumn("id OR 1=1")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
-            assertThat(code(() -> Grpc.create(stub, Grpc.jobsSpec(target).setLegacyColumn("id")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
-            assertThat(code(() -> Grpc.create(stub, Grpc.jobsSpec(target).setBatchSize(-1)))).isEqualTo(Status.Code.INVALID_ARGUMENT);
-            assertThat(code(() -> Grpc.create(stub, Grpc.jobsSpec("nobody")))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertStatus(Status.Code.FAILED_PRECONDITION, () -> Grpc.create(stub, Grpc.jobsSpec(target).setTable("notes")
+                    .setLegacyColumn("body").setTimestampColumn("")), "is not unique");
+            // An existing column is never taken over.
+            assertStatus(Status.Code.FAILED_PRECONDITION, () -> Grpc.create(stub, Grpc.jobsSpec(target).setUlidColumn("payload")),
+                    "already exists");
+            assertStatus(Status.Code.INVALID_ARGUMENT, () -> Grpc.create(stub, Grpc.jobsSpec(target).setTable("jobs; DROP TABLE jobs")));
+            assertStatus(Status.Code.INVALID_ARGUMENT,
+                    () -> Grpc.create(stub, Grpc.jobsSpec(target).setUlidColumn("u\" text); DROP TABLE jobs; --")));
+            assertStatus(Status.Code.INVALID_ARGUMENT, () -> Grpc.create(stub, Grpc.jobsSpec(target).setKeyColumn("id OR 1=1")));
+            assertStatus(Status.Code.INVALID_ARGUMENT, () -> Grpc.create(stub, Grpc.jobsSpec(target).setLegacyColumn("id")));
+            assertStatus(Status.Code.INVALID_ARGUMENT, () -> Grpc.create(stub, Grpc.jobsSpec(target).setBatchSize(-1)));
+            assertStatus(Status.Code.FAILED_PRECONDITION, () -> Grpc.create(stub, Grpc.jobsSpec("nobody")));
 
             assertThat(db.columns("jobs")).isEqualTo(before);
             assertThat(db.queryLong("SELECT count(*) FROM jobs")).isEqualTo(10);
@@ -71,15 +68,15 @@ class BadSpecTest extends GrpcTestBase {
 
     @Test
     void unknownIdsAndMalformedIds() {
-        assertThat(code(() -> stub.getMigration(GetMigrationRequest.newBuilder().setId("01ARZ3NDEKTSV4RRFFQ69G5FAV").build())))
-                .isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(code(() -> stub.expand(step("not-a-ulid")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(code(() -> stub.registerTarget(RegisterTargetRequest.newBuilder().setName("x")
-                .setJdbcUrl("jdbc:mysql://localhost/x").build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(code(() -> stub.registerTarget(RegisterTargetRequest.newBuilder().setName("leaky")
-                .setJdbcUrl("jdbc:postgresql://127.0.0.1/x?user=a&password=secret").build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(code(() -> stub.registerTarget(RegisterTargetRequest.newBuilder().setName("Bad Name")
-                .setJdbcUrl("jdbc:sqlite:/tmp/x.db").build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertStatus(Status.Code.NOT_FOUND, () -> stub.getMigration(GetMigrationRequest.newBuilder().setId("01ARZ3NDEKTSV4RRFFQ69G5FAV").build()),
+                "does not exist");
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> stub.expand(step("not-a-ulid")));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> stub.registerTarget(RegisterTargetRequest.newBuilder().setName("x")
+                .setJdbcUrl("jdbc:mysql://localhost/x").build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> stub.registerTarget(RegisterTargetRequest.newBuilder().setName("leaky")
+                .setJdbcUrl("jdbc:postgresql://127.0.0.1/x?user=a&password=secret").build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> stub.registerTarget(RegisterTargetRequest.newBuilder().setName("Bad Name")
+                .setJdbcUrl("jdbc:sqlite:/tmp/x.db").build()));
     }
 
     @Test

@@ -4,7 +4,7 @@ import static io.ulidmesh.migration.api.Grpc.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.ulidmesh.migration.dialect.Engine;
+import io.ulidmesh.migration.domain.target.Engine;
 import io.ulidmesh.proto.migration.v1.MigrationState;
 import io.ulidmesh.proto.migration.v1.ValidationReport;
 import java.sql.Connection;

@@ -1,13 +1,12 @@
 package io.ulidmesh.migration.api;
 
 import static io.ulidmesh.migration.api.Grpc.step;
+import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
-import io.ulidmesh.migration.dialect.Engine;
+import io.ulidmesh.migration.domain.target.Engine;
 import io.ulidmesh.proto.migration.v1.GetMigrationRequest;
 import io.ulidmesh.proto.migration.v1.Migration;
 import io.ulidmesh.proto.migration.v1.MigrationState;
@@ -147,10 +146,7 @@ class ContractFailureTest extends GrpcTestBase {
 
     /** Contract is refused with FAILED_PRECONDITION, and the migration records the failure; returns the message. */
     private static String contractFails(String id) {
-        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () -> stub.contract(step(id)));
-        assertThat(refused).as("Contract fails").isNotNull();
-        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        String message = refused.getStatus().getDescription();
+        String message = assertStatus(Status.Code.FAILED_PRECONDITION, () -> stub.contract(step(id))).getDescription();
         assertThat(message).startsWith("contract of migration " + id + " failed");
         Migration failed = stub.getMigration(GetMigrationRequest.newBuilder().setId(id).build());
         assertThat(failed.getState()).isEqualTo(MigrationState.FAILED);
@@ -160,13 +156,11 @@ class ContractFailureTest extends GrpcTestBase {
 
     /** Contract is refused with FAILED_PRECONDITION and nothing recorded: the migration stays VALIDATED; returns the message. */
     private static String contractRefused(String id) {
-        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () -> stub.contract(step(id)));
-        assertThat(refused).as("Contract is refused").isNotNull();
-        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(refused.getStatus().getDescription()).startsWith("contract of migration " + id + " refused, nothing changed");
+        String message = assertStatus(Status.Code.FAILED_PRECONDITION, () -> stub.contract(step(id))).getDescription();
+        assertThat(message).startsWith("contract of migration " + id + " refused, nothing changed");
         Migration m = stub.getMigration(GetMigrationRequest.newBuilder().setId(id).build());
         assertThat(m.getState()).isEqualTo(MigrationState.VALIDATED);
-        return refused.getStatus().getDescription();
+        return message;
     }
 
     /** Rollback with a reason: the ULID column and all Contract made are gone, every legacy value is as it was. */

@@ -1,10 +1,7 @@
 package io.ulidmesh.migration.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.ulidmesh.proto.migration.v1.CreateMigrationRequest;
 import io.ulidmesh.proto.migration.v1.GetMigrationRequest;
 import io.ulidmesh.proto.migration.v1.Migration;
@@ -20,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.assertj.core.api.ThrowableAssert;
 
 /** Small helpers over the blocking stub the tests use. */
 final class Grpc {
@@ -66,17 +62,5 @@ final class Grpc {
         }
         assertThat(m.getState()).as("last_error: %s", m.getLastError()).isEqualTo(state);
         return m;
-    }
-
-    static Status.Code code(ThrowableAssert.ThrowingCallable call) {
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call);
-        assertThat(e).as("expected a gRPC error").isNotNull();
-        return e.getStatus().getCode();
-    }
-
-    static String message(ThrowableAssert.ThrowingCallable call) {
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call);
-        assertThat(e).as("expected a gRPC error").isNotNull();
-        return e.getStatus().getDescription();
     }
 }

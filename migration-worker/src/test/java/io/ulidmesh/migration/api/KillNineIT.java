@@ -4,7 +4,7 @@ import static io.ulidmesh.migration.api.Grpc.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
-import io.ulidmesh.migration.dialect.Engine;
+import io.ulidmesh.migration.domain.target.Engine;
 import io.ulidmesh.proto.migration.v1.GetMigrationRequest;
 import io.ulidmesh.proto.migration.v1.Migration;
 import io.ulidmesh.proto.migration.v1.MigrationServiceGrpc;

@@ -1,15 +1,14 @@
 package io.ulidmesh.migration.api;
 
 import static io.ulidmesh.migration.api.Grpc.step;
+import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.ulidmesh.migration.dialect.Engine;
+import io.ulidmesh.migration.domain.target.Engine;
 import io.ulidmesh.proto.migration.v1.ListMigrationsRequest;
 import io.ulidmesh.proto.migration.v1.ListTargetsRequest;
 import io.ulidmesh.proto.migration.v1.MigrationState;
@@ -31,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,8 +69,10 @@ class PasswordNeverLoggedTest extends GrpcTestBase {
             replies.add(register("secret", db.url));
             replies.add(register("secret-unreachable", "jdbc:postgresql://127.0.0.1:1/nowhere"));
             replies.add(register("secret-no-database", TestPostgres.urlOf("ulidmesh_no_such_database")));
-            replies.add(unavailable(() -> Grpc.create(stub, Grpc.jobsSpec("secret-unreachable"))));
-            replies.add(unavailable(() -> Grpc.create(stub, Grpc.jobsSpec("secret-no-database"))));
+            replies.add(assertStatus(Status.Code.UNAVAILABLE, () -> Grpc.create(stub, Grpc.jobsSpec("secret-unreachable")),
+                    "cannot be reached"));
+            replies.add(assertStatus(Status.Code.UNAVAILABLE, () -> Grpc.create(stub, Grpc.jobsSpec("secret-no-database")),
+                    "cannot be reached"));
 
             String id = Grpc.create(stub, Grpc.jobsSpec("secret")).getId();
             replies.add(stub.plan(PlanRequest.newBuilder().setId(id).build()));
@@ -103,13 +103,6 @@ class PasswordNeverLoggedTest extends GrpcTestBase {
     private static Object register(String name, String url) {
         return stub.registerTarget(RegisterTargetRequest.newBuilder().setName(name).setJdbcUrl(url)
                 .setUsername(TestPostgres.user()).setPassword(PASSWORD).build());
-    }
-
-    private static Status unavailable(ThrowableAssert.ThrowingCallable call) {
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call);
-        assertThat(e).as("expected a gRPC error").isNotNull();
-        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-        return e.getStatus();
     }
 
     /** Every row of every table of the worker's database, as PostgreSQL prints it (bytea in hex). */

@@ -1,14 +1,14 @@
 package io.ulidmesh.migration.api;
 
-import static io.ulidmesh.migration.api.Grpc.code;
 import static io.ulidmesh.migration.api.Grpc.step;
+import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.grpc.Status;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.ulidmesh.migration.dialect.Engine;
+import io.ulidmesh.migration.domain.target.Engine;
 import io.ulidmesh.proto.migration.v1.ListMigrationsRequest;
 import io.ulidmesh.proto.migration.v1.ListMigrationsResponse;
 import io.ulidmesh.proto.migration.v1.Migration;
@@ -62,7 +62,7 @@ class PauseResumeThrottleTest extends GrpcTestBase {
         try (TargetDb db = TargetDb.create(Engine.POSTGRESQL).seed(rows)) {
             Grpc.register(stub, "pausable", db);
             String id = Grpc.create(stub, Grpc.jobsSpec("pausable").setBatchSize(1000).setMaxRowsPerSecond(6000)).getId();
-            assertThat(code(() -> stub.pause(step(id)))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertStatus(Status.Code.FAILED_PRECONDITION, () -> stub.pause(step(id)));
             stub.expand(step(id));
             stub.backfill(step(id));
             while (db.queryLong("SELECT count(job_ulid) FROM jobs") < 3000) {
@@ -76,8 +76,8 @@ class PauseResumeThrottleTest extends GrpcTestBase {
             assertThat(whilePaused).singleElement().satisfies(p -> assertThat(p.getState()).isEqualTo(MigrationState.PAUSED));
             Thread.sleep(500);
             assertThat(db.queryLong("SELECT count(job_ulid) FROM jobs")).as("nothing moves while paused").isEqualTo(done);
-            assertThat(code(() -> stub.backfill(step(id)))).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(code(() -> stub.validate(step(id)))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertStatus(Status.Code.FAILED_PRECONDITION, () -> stub.backfill(step(id)));
+            assertStatus(Status.Code.FAILED_PRECONDITION, () -> stub.validate(step(id)));
 
             assertThat(stub.plan(PlanRequest.newBuilder().setId(id).build()).getStepsList()).extracting(s -> s.getStep())
                     .containsExactly("backfill", "validate", "contract", "rollback");
@@ -130,6 +130,13 @@ class PauseResumeThrottleTest extends GrpcTestBase {
                     .setPageToken(page1.getNextPageToken()).build());
             assertThat(page2.getMigrationsList()).extracting(Migration::getId).containsExactly(first);
             assertThat(page2.getNextPageToken()).isEmpty();
+
+            // Tokens are opaque and checked: a bare id, or a token of another listing, is refused.
+            assertThat(page1.getNextPageToken()).doesNotContain(second);
+            assertStatus(Status.Code.INVALID_ARGUMENT, () -> stub.listMigrations(ListMigrationsRequest.newBuilder().setTarget("paged")
+                    .setPageToken(second).build()), "page_token");
+            assertStatus(Status.Code.INVALID_ARGUMENT, () -> stub.listMigrations(ListMigrationsRequest.newBuilder().setTarget("other")
+                    .setPageToken(page1.getNextPageToken()).build()), "page_token");
         }
     }
 }

@@ -1,13 +1,13 @@
 package io.ulidmesh.migration.api;
 
-import static io.ulidmesh.migration.api.Grpc.code;
 import static io.ulidmesh.migration.api.Grpc.step;
+import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
 import io.quarkus.test.junit.QuarkusTest;
-import io.ulidmesh.migration.dialect.Engine;
+import io.ulidmesh.migration.domain.target.Engine;
 import io.ulidmesh.proto.migration.v1.Migration;
 import io.ulidmesh.proto.migration.v1.MigrationProgress;
 import io.ulidmesh.proto.migration.v1.MigrationServiceGrpc;
@@ -46,8 +46,8 @@ class RoundTripTest extends GrpcTestBase {
             assertThat(plan.getSteps(0).getSqlList()).anyMatch(sql -> sql.contains("ADD COLUMN") && sql.contains("\"job_ulid\""));
 
             // A step out of order is refused and changes nothing.
-            assertThat(code(() -> stub.contract(step(id)))).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(code(() -> stub.backfill(step(id)))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertStatus(Status.Code.FAILED_PRECONDITION, () -> stub.contract(step(id)));
+            assertStatus(Status.Code.FAILED_PRECONDITION, () -> stub.backfill(step(id)));
 
             Migration expanded = stub.expand(step(id));
             assertThat(expanded.getState()).isEqualTo(MigrationState.EXPANDED);
@@ -88,14 +88,14 @@ class RoundTripTest extends GrpcTestBase {
             assertThatThrownBy(() -> db.execute("INSERT INTO jobs (id, created_at, job_ulid) VALUES (" + (ROWS + 1)
                     + ", '2025-01-01 00:00:00', '" + first + "')")).as("UNIQUE").isInstanceOf(SQLException.class);
 
-            assertThat(code(() -> stub.rollback(io.ulidmesh.proto.migration.v1.StepRequest.newBuilder().setId(id).build())))
-                    .as("Rollback needs a reason").isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertStatus(Status.Code.INVALID_ARGUMENT, () -> stub.rollback(io.ulidmesh.proto.migration.v1.StepRequest.newBuilder().setId(id).build()),
+                    "reason is required");
             Migration rolledBack = stub.rollback(step(id));
             assertThat(rolledBack.getState()).as(rolledBack.getLastError()).isEqualTo(MigrationState.ROLLED_BACK);
             assertThat(db.columns("jobs")).containsExactly("id", "created_at", "payload", "legacy_id");
             assertThat(db.queryLong("SELECT count(*) FROM jobs WHERE legacy_id = 'job-' || id")).isEqualTo(ROWS);
             assertThat(db.queryLong("SELECT count(*) FROM jobs")).isEqualTo(ROWS);
-            assertThat(code(() -> stub.expand(step(id)))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertStatus(Status.Code.FAILED_PRECONDITION, () -> stub.expand(step(id)));
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.ulidmesh.migration.api;
 
-import io.ulidmesh.migration.dialect.Engine;
+import io.ulidmesh.migration.domain.target.Engine;
 import io.ulidmesh.testsupport.TestPostgres;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -12,18 +12,18 @@ import org.junit.jupiter.api.Test;
 
 /** The pure parts: state machine, spec checks, ULID sequence, throttle, validation verdict. */
 class DomainTest {
-    private static final MigrationSpec SPEC = new MigrationSpec("jobs", "crackerjack", "jobs", "id", "job_ulid", "legacy_id", "", 0, 0);
+    private static final UlidColumnSpec SPEC = new UlidColumnSpec("jobs", "crackerjack", "jobs", "id", "job_ulid", "legacy_id", "", 0, 0);
 
-    private static Migration in(MigrationState state, MigrationState settled) {
+    private static MigrationRecord in(Stage state, Stage settled) {
         Instant now = Instant.now();
-        return new Migration("01ARZ3NDEKTSV4RRFFQ69G5FAV", SPEC, state, settled, 0, 0, 0, 0, now, now, "");
+        return new MigrationRecord("01ARZ3NDEKTSV4RRFFQ69G5FAV", SPEC, state, settled, 0, 0, 0, 0, now, now, "");
     }
 
-    private static Migration in(MigrationState state) {
+    private static MigrationRecord in(Stage state) {
         return in(state, state);
     }
 
-    private static ErrorKind refusal(Migration m, Step step) {
+    private static ErrorKind refusal(MigrationRecord m, Step step) {
         DomainException e = (DomainException) org.assertj.core.api.Assertions.catchThrowable(() -> Steps.decide(m, step));
         assertThat(e).as("%s in %s", step, m.state()).isNotNull();
         return e.kind();
@@ -31,51 +31,51 @@ class DomainTest {
 
     @Test
     void stepsInOrderRunAndDoneStepsAreNoOps() {
-        assertThat(Steps.decide(in(MigrationState.CREATED), Step.EXPAND)).isEqualTo(Steps.Decision.RUN);
-        assertThat(Steps.decide(in(MigrationState.EXPANDED), Step.EXPAND)).isEqualTo(Steps.Decision.ALREADY_DONE);
-        assertThat(Steps.decide(in(MigrationState.EXPANDED), Step.BACKFILL)).isEqualTo(Steps.Decision.RUN);
-        assertThat(Steps.decide(in(MigrationState.BACKFILLING), Step.BACKFILL)).isEqualTo(Steps.Decision.ALREADY_DONE);
-        assertThat(Steps.decide(in(MigrationState.VALIDATED), Step.BACKFILL)).as("catch-up").isEqualTo(Steps.Decision.RUN);
-        assertThat(Steps.decide(in(MigrationState.CONTRACTED), Step.BACKFILL)).isEqualTo(Steps.Decision.ALREADY_DONE);
-        assertThat(Steps.decide(in(MigrationState.BACKFILLING), Step.PAUSE)).isEqualTo(Steps.Decision.RUN);
-        assertThat(Steps.decide(in(MigrationState.PAUSED), Step.RESUME)).isEqualTo(Steps.Decision.RUN);
-        assertThat(Steps.decide(in(MigrationState.BACKFILLED), Step.VALIDATE)).isEqualTo(Steps.Decision.RUN);
-        assertThat(Steps.decide(in(MigrationState.VALIDATED), Step.CONTRACT)).isEqualTo(Steps.Decision.RUN);
-        assertThat(Steps.decide(in(MigrationState.CONTRACTED), Step.CONTRACT)).isEqualTo(Steps.Decision.ALREADY_DONE);
-        assertThat(Steps.decide(in(MigrationState.CONTRACTED), Step.ROLLBACK)).isEqualTo(Steps.Decision.RUN);
-        assertThat(Steps.decide(in(MigrationState.ROLLED_BACK), Step.ROLLBACK)).isEqualTo(Steps.Decision.ALREADY_DONE);
+        assertThat(Steps.decide(in(Stage.CREATED), Step.EXPAND)).isEqualTo(Steps.Decision.RUN);
+        assertThat(Steps.decide(in(Stage.EXPANDED), Step.EXPAND)).isEqualTo(Steps.Decision.ALREADY_DONE);
+        assertThat(Steps.decide(in(Stage.EXPANDED), Step.BACKFILL)).isEqualTo(Steps.Decision.RUN);
+        assertThat(Steps.decide(in(Stage.BACKFILLING), Step.BACKFILL)).isEqualTo(Steps.Decision.ALREADY_DONE);
+        assertThat(Steps.decide(in(Stage.VALIDATED), Step.BACKFILL)).as("catch-up").isEqualTo(Steps.Decision.RUN);
+        assertThat(Steps.decide(in(Stage.CONTRACTED), Step.BACKFILL)).isEqualTo(Steps.Decision.ALREADY_DONE);
+        assertThat(Steps.decide(in(Stage.BACKFILLING), Step.PAUSE)).isEqualTo(Steps.Decision.RUN);
+        assertThat(Steps.decide(in(Stage.PAUSED), Step.RESUME)).isEqualTo(Steps.Decision.RUN);
+        assertThat(Steps.decide(in(Stage.BACKFILLED), Step.VALIDATE)).isEqualTo(Steps.Decision.RUN);
+        assertThat(Steps.decide(in(Stage.VALIDATED), Step.CONTRACT)).isEqualTo(Steps.Decision.RUN);
+        assertThat(Steps.decide(in(Stage.CONTRACTED), Step.CONTRACT)).isEqualTo(Steps.Decision.ALREADY_DONE);
+        assertThat(Steps.decide(in(Stage.CONTRACTED), Step.ROLLBACK)).isEqualTo(Steps.Decision.RUN);
+        assertThat(Steps.decide(in(Stage.ROLLED_BACK), Step.ROLLBACK)).isEqualTo(Steps.Decision.ALREADY_DONE);
     }
 
     @Test
     void stepsOutOfOrderAreFailedPrecondition() {
-        assertThat(refusal(in(MigrationState.CREATED), Step.BACKFILL)).isEqualTo(ErrorKind.FAILED_PRECONDITION);
-        assertThat(refusal(in(MigrationState.CREATED), Step.CONTRACT)).isEqualTo(ErrorKind.FAILED_PRECONDITION);
-        assertThat(refusal(in(MigrationState.BACKFILLING), Step.VALIDATE)).isEqualTo(ErrorKind.FAILED_PRECONDITION);
-        assertThat(refusal(in(MigrationState.BACKFILLED), Step.CONTRACT)).isEqualTo(ErrorKind.FAILED_PRECONDITION);
-        assertThat(refusal(in(MigrationState.PAUSED), Step.BACKFILL)).isEqualTo(ErrorKind.FAILED_PRECONDITION);
-        assertThat(refusal(in(MigrationState.EXPANDED), Step.PAUSE)).isEqualTo(ErrorKind.FAILED_PRECONDITION);
-        assertThat(refusal(in(MigrationState.ROLLED_BACK), Step.EXPAND)).isEqualTo(ErrorKind.FAILED_PRECONDITION);
+        assertThat(refusal(in(Stage.CREATED), Step.BACKFILL)).isEqualTo(ErrorKind.FAILED_PRECONDITION);
+        assertThat(refusal(in(Stage.CREATED), Step.CONTRACT)).isEqualTo(ErrorKind.FAILED_PRECONDITION);
+        assertThat(refusal(in(Stage.BACKFILLING), Step.VALIDATE)).isEqualTo(ErrorKind.FAILED_PRECONDITION);
+        assertThat(refusal(in(Stage.BACKFILLED), Step.CONTRACT)).isEqualTo(ErrorKind.FAILED_PRECONDITION);
+        assertThat(refusal(in(Stage.PAUSED), Step.BACKFILL)).isEqualTo(ErrorKind.FAILED_PRECONDITION);
+        assertThat(refusal(in(Stage.EXPANDED), Step.PAUSE)).isEqualTo(ErrorKind.FAILED_PRECONDITION);
+        assertThat(refusal(in(Stage.ROLLED_BACK), Step.EXPAND)).isEqualTo(ErrorKind.FAILED_PRECONDITION);
     }
 
     @Test
     void aFailedStepCanBeRetriedFromItsSettledState() {
-        assertThat(Steps.decide(in(MigrationState.FAILED, MigrationState.EXPANDED), Step.BACKFILL)).isEqualTo(Steps.Decision.RUN);
-        assertThat(Steps.decide(in(MigrationState.FAILED, MigrationState.VALIDATED), Step.CONTRACT)).isEqualTo(Steps.Decision.RUN);
-        assertThat(Steps.decide(in(MigrationState.FAILED, MigrationState.ROLLED_BACK), Step.ROLLBACK)).isEqualTo(Steps.Decision.RUN);
-        assertThat(refusal(in(MigrationState.FAILED, MigrationState.EXPANDED), Step.CONTRACT)).isEqualTo(ErrorKind.FAILED_PRECONDITION);
+        assertThat(Steps.decide(in(Stage.FAILED, Stage.EXPANDED), Step.BACKFILL)).isEqualTo(Steps.Decision.RUN);
+        assertThat(Steps.decide(in(Stage.FAILED, Stage.VALIDATED), Step.CONTRACT)).isEqualTo(Steps.Decision.RUN);
+        assertThat(Steps.decide(in(Stage.FAILED, Stage.ROLLED_BACK), Step.ROLLBACK)).isEqualTo(Steps.Decision.RUN);
+        assertThat(refusal(in(Stage.FAILED, Stage.EXPANDED), Step.CONTRACT)).isEqualTo(ErrorKind.FAILED_PRECONDITION);
     }
 
     @Test
     void specsCarryingSqlAreInvalid() {
         assertThat(SPEC.validated().batchSize()).isEqualTo(1000);
-        for (MigrationSpec bad : new MigrationSpec[] {
-                new MigrationSpec("n", "t", "jobs; DROP TABLE jobs", "id", "u", "", "", 0, 0),
-                new MigrationSpec("n", "t", "jobs", "id\"", "u", "", "", 0, 0),
-                new MigrationSpec("n", "t", "jobs", "id", "id", "", "", 0, 0),
-                new MigrationSpec("n", "t", "jobs", "id", "u", "id", "", 0, 0),
-                new MigrationSpec("n", "T!", "jobs", "id", "u", "", "", 0, 0),
-                new MigrationSpec("n", "t", "jobs", "id", "u", "", "", 0, -5),
-                new MigrationSpec("n", "t", "jobs", "id", "u", "", "", 100_000, 0)}) {
+        for (UlidColumnSpec bad : new UlidColumnSpec[] {
+                new UlidColumnSpec("n", "t", "jobs; DROP TABLE jobs", "id", "u", "", "", 0, 0),
+                new UlidColumnSpec("n", "t", "jobs", "id\"", "u", "", "", 0, 0),
+                new UlidColumnSpec("n", "t", "jobs", "id", "id", "", "", 0, 0),
+                new UlidColumnSpec("n", "t", "jobs", "id", "u", "id", "", 0, 0),
+                new UlidColumnSpec("n", "T!", "jobs", "id", "u", "", "", 0, 0),
+                new UlidColumnSpec("n", "t", "jobs", "id", "u", "", "", 0, -5),
+                new UlidColumnSpec("n", "t", "jobs", "id", "u", "", "", 100_000, 0)}) {
             assertThatThrownBy(bad::validated).isInstanceOfSatisfying(DomainException.class,
                     e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
         }
@@ -105,12 +105,12 @@ class DomainTest {
 
     @Test
     void validationPassesOnlyWithoutBadValuesAndWithoutLostRows() {
-        assertThat(ValidationReport.of(100_000, 100_000, 100_000, 0, 0, 0, 0.01).passed()).isTrue();
-        assertThat(ValidationReport.of(100_000, 100_500, 100_500, 0, 0, 0, 0.01).passed()).as("growth").isTrue();
-        assertThat(ValidationReport.of(100_000, 99_990, 99_990, 0, 0, 0, 0.01).passed()).as("10 lost = 0.01 %").isTrue();
-        assertThat(ValidationReport.of(100_000, 99_989, 99_989, 0, 0, 0, 0.01).passed()).isFalse();
-        assertThat(ValidationReport.of(100, 100, 99, 1, 0, 0, 0.01).problems()).singleElement().asString().contains("canonical");
-        assertThat(ValidationReport.of(100, 100, 99, 0, 1, 0, 0.01).passed()).isFalse();
-        assertThat(ValidationReport.of(100, 100, 98, 0, 0, 1, 0.01).passed()).isFalse();
+        assertThat(ValidationResult.of(100_000, 100_000, 100_000, 0, 0, 0, 0.01).passed()).isTrue();
+        assertThat(ValidationResult.of(100_000, 100_500, 100_500, 0, 0, 0, 0.01).passed()).as("growth").isTrue();
+        assertThat(ValidationResult.of(100_000, 99_990, 99_990, 0, 0, 0, 0.01).passed()).as("10 lost = 0.01 %").isTrue();
+        assertThat(ValidationResult.of(100_000, 99_989, 99_989, 0, 0, 0, 0.01).passed()).isFalse();
+        assertThat(ValidationResult.of(100, 100, 99, 1, 0, 0, 0.01).problems()).singleElement().asString().contains("canonical");
+        assertThat(ValidationResult.of(100, 100, 99, 0, 1, 0, 0.01).passed()).isFalse();
+        assertThat(ValidationResult.of(100, 100, 98, 0, 0, 1, 0.01).passed()).isFalse();
     }
 }

@@ -1,0 +1,80 @@
+package io.ulidmesh.migration.config;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.ulidmesh.migration.config.MigrationConfig.TargetConfig;
+import io.ulidmesh.migration.domain.Backfills;
+import io.ulidmesh.migration.domain.MigrationCatalog;
+import io.ulidmesh.migration.domain.MigrationListener;
+import io.ulidmesh.migration.domain.MigrationRepository;
+import io.ulidmesh.migration.domain.StepRunner;
+import io.ulidmesh.migration.domain.Transitions;
+import io.ulidmesh.migration.domain.target.PasswordVault;
+import io.ulidmesh.migration.domain.target.TargetDatabases;
+import io.ulidmesh.migration.domain.target.TargetRegistry;
+import io.ulidmesh.migration.domain.target.TargetRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jboss.logging.Logger;
+
+/** Builds the domain from configuration and the store's ports; registers configured targets and resumes backfills at start. */
+@ApplicationScoped
+public class MigrationBeans {
+    private static final Logger LOG = Logger.getLogger(MigrationBeans.class);
+
+    @Produces
+    @Singleton
+    PasswordVault passwordVault(MigrationConfig config) {
+        return new PasswordVault(config.secretKey());
+    }
+
+    @Produces
+    @Singleton
+    TargetRegistry targetRegistry(TargetRepository repository, TargetDatabases databases, PasswordVault vault) {
+        return new TargetRegistry(repository, databases, vault);
+    }
+
+    @Produces
+    @Singleton
+    Transitions transitions(MigrationRepository repository, MigrationListener listener) {
+        return new Transitions(repository, listener);
+    }
+
+    @Produces
+    @Singleton
+    MigrationCatalog migrationCatalog(MigrationRepository repository, Transitions transitions, TargetRegistry targets) {
+        return new MigrationCatalog(repository, transitions, targets);
+    }
+
+    @Produces
+    @Singleton
+    Backfills backfills(Transitions transitions, TargetRegistry targets, MigrationRepository repository, MigrationListener listener) {
+        return new Backfills(transitions, targets, repository, listener);
+    }
+
+    @Produces
+    @Singleton
+    StepRunner stepRunner(Transitions transitions, TargetRegistry targets, Backfills backfills, MigrationListener listener,
+                          MigrationConfig config) {
+        return new StepRunner(transitions, targets, backfills, listener, config.rowCountTolerancePercent());
+    }
+
+    /** Configured targets first: a resumed backfill may need one. */
+    void start(@Observes StartupEvent event, MigrationConfig config, TargetRegistry targets, Backfills backfills) {
+        Map<String, TargetConfig> configured = new TreeMap<>(config.targets());
+        configured.forEach((name, target) -> targets.register(name, target.jdbcUrl(), target.username().orElse(""),
+                target.password().orElse(""), "configuration"));
+        if (!configured.isEmpty()) {
+            LOG.infof("targets from configuration: %s", configured.keySet());
+        }
+        backfills.resumeInterrupted();
+    }
+
+    void stop(@Observes ShutdownEvent event, Backfills backfills) {
+        backfills.shutdown();
+    }
+}

@@ -1,0 +1,35 @@
+package io.ulidmesh.migration.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything the worker reads from configuration besides Quarkus's own keys. */
+@ConfigMapping(prefix = "ulidmesh.migration")
+public interface MigrationConfig {
+    /**
+     * Base64 of a 16/24/32-byte AES key that seals target passwords in the worker's database;
+     * without it they are kept in memory only.
+     */
+    Optional<String> secretKey();
+
+    /** Validate passes while the row count is at most this many percent below the Expand baseline. */
+    @WithDefault("0.01")
+    double rowCountTolerancePercent();
+
+    /**
+     * Targets registered at every start: {@code ulidmesh.migration.targets.<name>.jdbc-url}, or as
+     * environment variables {@code ULIDMESH_MIGRATION_TARGETS_<NAME>_JDBC_URL}.
+     */
+    Map<String, TargetConfig> targets();
+
+    interface TargetConfig {
+        String jdbcUrl();
+
+        Optional<String> username();
+
+        /** Given this way a password works after a restart even without a secret key. */
+        Optional<String> password();
+    }
+}

@@ -1,0 +1,133 @@
+package io.ulidmesh.migration.domain;
+
+import io.ulidmesh.migration.domain.target.TableRef;
+import io.ulidmesh.migration.domain.target.TargetSession;
+import io.ulidmesh.migration.domain.target.TargetSession.BatchRow;
+import io.ulidmesh.migration.domain.target.TargetSession.RowCounts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * One backfill run over a target table: batches in key order, writing the rows whose ULID is NULL.
+ * At the last key it counts the NULLs behind the cursor: none, and it walks on to the rows appended
+ * meanwhile and stops when nothing lies beyond the cursor; some, and it starts another pass from the
+ * first key. So rows the old code inserts during the backfill are covered, and a steady writer that
+ * appends rows cannot keep it running forever.
+ *
+ * <p>Commit order, per batch: first the worker's checkpoint (the batch's last key and the last ULID
+ * the batch will use), then the batch on the target. The target and the worker's database cannot
+ * commit atomically together, so the order decides what a kill -9 between the two commits means:
+ * the checkpoint is ahead, the batch's rows are still NULL, the next pass picks them up, and the
+ * generator continues after ULIDs that were never written, so no ULID is ever minted twice. The
+ * other order could re-mint a ULID already written (same millisecond, same state) for another row.
+ * The {@code AND ulid IS NULL} guard makes any re-run harmless: a value once written never changes.
+ */
+final class BackfillLoop {
+    private static final Logger LOG = Logger.getLogger(BackfillLoop.class);
+
+    private final MigrationRepository repository;
+    private final MigrationListener listener;
+    private final RateMeter meter = new RateMeter(5_000_000_000L);
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private volatile long done;
+    private volatile long total;
+
+    BackfillLoop(MigrationRepository repository, MigrationListener listener) {
+        this.repository = repository;
+        this.listener = listener;
+    }
+
+    void requestStop() {
+        stop.countDown();
+    }
+
+    boolean stopRequested() {
+        return stop.getCount() == 0;
+    }
+
+    long done() {
+        return done;
+    }
+
+    long total() {
+        return total;
+    }
+
+    double rate() {
+        return meter.rate();
+    }
+
+    /** Runs until no NULL remains (true) or a stop is requested (false). */
+    boolean run(StoredMigration stored, TargetSession target) throws InterruptedException {
+        String id = stored.migration().id();
+        TableRef t = stored.ref();
+        UlidColumnSpec spec = stored.migration().spec();
+        Checkpoint checkpoint = stored.checkpoint();
+        UlidSequence ulids = new UlidSequence(checkpoint.lastUlid());
+        RowCounts counts = target.countProgress(t);
+        total = counts.rows();
+        done = counts.withUlid();
+        long start = System.nanoTime();
+        meter.start(start);
+        Throttle throttle = new Throttle(spec.maxRowsPerSecond(), start);
+        int batchSize = throttle.batchSize(spec.batchSize());
+        String key = checkpoint.key();
+        int pass = checkpoint.pass();
+        boolean behindVerified = false;
+        LOG.infof("migration %s backfill of %s.%s runs: %d of %d rows have a ULID, pass %d from key %s, batch %d, max %d rows/s",
+                id, spec.target(), t.table(), done, total, pass, key == null ? "(first)" : key, batchSize, spec.maxRowsPerSecond());
+        while (!stopRequested()) {
+            long now = System.currentTimeMillis();
+            List<BatchRow> rows = target.selectBatch(t, key, batchSize);
+            if (rows.isEmpty()) {
+                // The walk reached the last key: nothing lies beyond the cursor right now.
+                if (behindVerified || key == null) {
+                    repository.checkpoint(id, new Checkpoint(key, ulids.last(), pass), done, total, meter.rate());
+                    return true;
+                }
+                total = target.countRows(t);
+                if (target.countNullsBehind(t, key) == 0) {
+                    // Rows the old code appends land beyond the cursor: walk on to them, then stop.
+                    behindVerified = true;
+                    continue;
+                }
+                // Rows behind the cursor lack a ULID (inserted there meanwhile, or a batch lost to a
+                // crash after its checkpoint): another pass from the first key.
+                key = null;
+                pass++;
+                repository.checkpoint(id, new Checkpoint(null, ulids.last(), pass), done, total, meter.rate());
+                continue;
+            }
+            List<Object> keys = new ArrayList<>(rows.size());
+            List<String> values = new ArrayList<>(rows.size());
+            for (BatchRow row : rows) {
+                if (row.lacksUlid()) {
+                    keys.add(row.key());
+                    values.add(ulids.next(row.epochMillis() == null ? now : row.epochMillis()));
+                }
+            }
+            key = rows.get(rows.size() - 1).key().toString();
+            // The checkpoint commits before the batch: see the class comment.
+            repository.checkpoint(id, new Checkpoint(key, ulids.last(), pass), done, total, meter.rate());
+            if (keys.isEmpty()) {
+                continue;
+            }
+            long began = System.nanoTime();
+            int written = target.writeBatch(t, keys, values);
+            long ended = System.nanoTime();
+            done += written;
+            total = Math.max(total, done);
+            meter.record(written, ended);
+            listener.batchWritten(spec.target(), written, ended - began);
+            long wait = throttle.record(keys.size(), ended);
+            if (wait > 0 && stop.await(wait, TimeUnit.NANOSECONDS)) {
+                break;
+            }
+        }
+        repository.checkpoint(id, new Checkpoint(key, ulids.last(), pass), done, total, meter.rate());
+        return false;
+    }
+}

@@ -1,0 +1,136 @@
+package io.ulidmesh.migration.domain;
+
+import com.github.f4b6a3.ulid.UlidCreator;
+import io.ulidmesh.common.error.DomainException;
+import io.ulidmesh.migration.domain.target.Column;
+import io.ulidmesh.migration.domain.target.KeyKind;
+import io.ulidmesh.migration.domain.target.SqlGroup;
+import io.ulidmesh.migration.domain.target.TableInfo;
+import io.ulidmesh.migration.domain.target.TableRef;
+import io.ulidmesh.migration.domain.target.TargetFailure;
+import io.ulidmesh.migration.domain.target.TargetRegistry;
+import io.ulidmesh.migration.domain.target.TargetSession;
+import io.ulidmesh.migration.domain.target.TargetSql;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/** Creates migrations (checked against the target's real catalog), lists them and plans their remaining SQL. */
+public class MigrationCatalog {
+    private static final Logger LOG = Logger.getLogger(MigrationCatalog.class);
+
+    private final MigrationRepository repository;
+    private final Transitions transitions;
+    private final TargetRegistry targets;
+
+    public MigrationCatalog(MigrationRepository repository, Transitions transitions, TargetRegistry targets) {
+        this.repository = repository;
+        this.transitions = transitions;
+        this.targets = targets;
+    }
+
+    public MigrationRecord create(UlidColumnSpec requested, String actor) {
+        UlidColumnSpec spec = requested.validated();
+        String id = UlidCreator.getMonotonicUlid().toString();
+        TableRef ref;
+        try (TargetSession session = targets.open(spec.target())) {
+            ref = resolve(session, spec, id);
+        } catch (TargetFailure e) {
+            throw DomainException.unavailable("reading the catalog of target '" + spec.target() + "' failed: " + e.getMessage(), e);
+        }
+        UlidColumnSpec resolved = new UlidColumnSpec(spec.name(), spec.target(), ref.table(), ref.key(), ref.ulid(),
+                ref.hasLegacy() ? ref.legacy() : "", ref.hasTimestamp() ? ref.timestamp() : "", spec.batchSize(), spec.maxRowsPerSecond());
+        Instant now = Instant.now();
+        MigrationRecord migration = new MigrationRecord(id, resolved, Stage.CREATED, Stage.CREATED, 0, 0, 0, 0, now, now, "");
+        repository.insert(migration, ref, new Change("create", actor, "", ""));
+        LOG.infof("migration %s created by %s: %s on %s.%s (key %s, ulid %s, legacy %s, time %s)", id, actor, spec.name(),
+                spec.target(), ref.table(), ref.key(), ref.ulid(), orNone(ref.legacy()), orNone(ref.timestamp()));
+        return migration;
+    }
+
+    /** Checks the spec against the target's real catalog; the names come back as the catalog spells them. */
+    static TableRef resolve(TargetSession session, UlidColumnSpec spec, String id) {
+        TargetSql sql = session.sql();
+        String where = " on target '" + spec.target() + "'";
+        TableInfo table = session.describe(spec.table()).orElseThrow(() ->
+                DomainException.failedPrecondition("table '" + spec.table() + "' does not exist" + where));
+        Column key = column(table, spec.keyColumn(), "key_column", where);
+        if (!table.uniqueColumns().contains(key.name())) {
+            throw DomainException.failedPrecondition("key_column '" + key.name() + "' of table '" + table.name()
+                    + "' is not unique" + where + ": it needs a primary key or unique index of its own to order the backfill");
+        }
+        KeyKind keyKind = sql.keyKind(key).orElseThrow(() -> DomainException.failedPrecondition("key_column '" + key.name()
+                + "' has type " + key.declaration() + "; the backfill orders by integer or text keys"));
+        String ulid = sql.newColumnName(spec.ulidColumn());
+        if (table.column(ulid).isPresent()) {
+            throw DomainException.failedPrecondition("ulid_column '" + ulid + "' already exists in table '" + table.name() + "'"
+                    + where + "; the worker only adds a column of its own, so Rollback can never drop data it did not write");
+        }
+        Column legacy = spec.hasLegacyColumn() ? column(table, spec.legacyColumn(), "legacy_column", where) : null;
+        Column time = spec.hasTimestampColumn() ? column(table, spec.timestampColumn(), "timestamp_column", where) : null;
+        if (time != null && !sql.isTimestamp(time)) {
+            throw DomainException.failedPrecondition("timestamp_column '" + time.name() + "' has type " + time.declaration()
+                    + ", not a timestamp or date");
+        }
+        if (legacy != null && !legacy.declaration().matches("[A-Za-z0-9_ (),\\[\\]]*")) {
+            throw DomainException.failedPrecondition("legacy_column '" + legacy.name() + "' has a declared type the worker cannot re-create: "
+                    + legacy.declaration());
+        }
+        return new TableRef(table.name(), key.name(), keyKind, ulid, legacy == null ? "" : legacy.name(),
+                legacy == null ? "" : legacy.declaration(), legacy != null && legacy.notNull(), time == null ? "" : time.name(), id);
+    }
+
+    private static Column column(TableInfo table, String name, String field, String where) {
+        return table.column(name).orElseThrow(() -> DomainException.failedPrecondition(
+                field + " '" + name + "' does not exist in table '" + table.name() + "'" + where));
+    }
+
+    /** Newest first, optionally of one target; {@code beforeId} empty for the first page. */
+    public List<MigrationRecord> list(String target, String beforeId, int limit) {
+        return repository.list(target, beforeId, limit).stream().map(StoredMigration::migration).toList();
+    }
+
+    /** The exact SQL of each remaining step, from the current stage on, then what Rollback would run. */
+    public Map<String, List<String>> plan(String id) {
+        StoredMigration stored = transitions.stored(id);
+        TableRef t = stored.ref();
+        Stage stage = stored.migration().effectiveState();
+        Map<String, List<String>> steps = new LinkedHashMap<>();
+        if (stage == Stage.ROLLED_BACK) {
+            return steps;
+        }
+        TargetSql sql = targets.sqlOf(stored.migration().spec().target());
+        if (stage == Stage.CREATED) {
+            List<String> expand = new ArrayList<>(statements(sql.expand(t)));
+            expand.add(sql.countRows(t));
+            steps.put("expand", expand);
+        }
+        if (stage.compareTo(Stage.BACKFILLED) < 0) {
+            steps.put("backfill", List.of(sql.countProgress(t), sql.selectBatch(t, false),
+                    sql.selectBatch(t, true), sql.updateBatch(t), sql.countNullsBehind(t)));
+        }
+        if (stage.compareTo(Stage.VALIDATED) < 0) {
+            steps.put("validate", List.of(sql.validateCounts(t), sql.duplicates(t)));
+        }
+        if (stage.compareTo(Stage.CONTRACTED) < 0) {
+            List<String> contract = new ArrayList<>(List.of(sql.countProgress(t), sql.selectBatch(t, false), sql.updateBatch(t)));
+            contract.addAll(statements(sql.contract(t, t.hasLegacy())));
+            steps.put("contract", contract);
+        }
+        boolean contracted = stage == Stage.CONTRACTED;
+        steps.put("rollback", statements(sql.rollback(t, contracted && t.hasLegacy(),
+                contracted && t.hasLegacy() && t.legacyNotNull(), stage != Stage.CREATED)));
+        return steps;
+    }
+
+    private static List<String> statements(List<SqlGroup> groups) {
+        return groups.stream().flatMap(g -> g.sql().stream()).toList();
+    }
+
+    private static String orNone(String value) {
+        return value == null || value.isEmpty() ? "none" : value;
+    }
+}

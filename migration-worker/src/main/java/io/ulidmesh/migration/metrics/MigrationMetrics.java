@@ -1,0 +1,61 @@
+package io.ulidmesh.migration.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.ulidmesh.migration.domain.MigrationListener;
+import io.ulidmesh.migration.domain.Step;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The worker's meters: {@code ulidmesh.backfill.rows} (rows given a ULID), {@code ulidmesh.backfill.batch.duration}
+ * (histogram), {@code ulidmesh.backfill.rows.per.second} (per running migration),
+ * {@code ulidmesh.migration.validations} (by result) and {@code ulidmesh.migration.steps} (by step and outcome).
+ */
+@ApplicationScoped
+public class MigrationMetrics implements MigrationListener {
+    private final MeterRegistry registry;
+    private final Map<String, DoubleSupplier> rates = new ConcurrentHashMap<>();
+
+    MigrationMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void batchWritten(String target, long rows, long nanos) {
+        Counter.builder("ulidmesh.backfill.rows").description("Rows given a ULID by the backfill")
+                .tag("target", target).register(registry).increment(rows);
+        Timer.builder("ulidmesh.backfill.batch.duration").description("Time to write one backfill batch on the target")
+                .tag("target", target).publishPercentileHistogram().register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    /** The gauge reads 0 once the backfill stops. */
+    @Override
+    public void backfillRunning(String migrationId, DoubleSupplier rate) {
+        rates.put(migrationId, rate);
+        Gauge.builder("ulidmesh.backfill.rows.per.second", rates, r -> r.getOrDefault(migrationId, () -> 0.0).getAsDouble())
+                .description("Recent backfill rate").tag("migration", migrationId).register(registry);
+    }
+
+    @Override
+    public void backfillStopped(String migrationId) {
+        rates.remove(migrationId);
+    }
+
+    @Override
+    public void validated(String target, boolean passed) {
+        Counter.builder("ulidmesh.migration.validations").description("Validations run, by result")
+                .tag("target", target).tag("result", passed ? "passed" : "failed").register(registry).increment();
+    }
+
+    @Override
+    public void stepDone(Step step, boolean ok) {
+        Counter.builder("ulidmesh.migration.steps").description("Steps run, by step and outcome")
+                .tag("step", step.label()).tag("outcome", ok ? "ok" : "failed").register(registry).increment();
+    }
+}

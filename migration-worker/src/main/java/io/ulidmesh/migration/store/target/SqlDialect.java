@@ -1,0 +1,239 @@
+package io.ulidmesh.migration.store.target;
+
+import io.ulidmesh.migration.domain.target.KeyKind;
+import io.ulidmesh.migration.domain.target.SqlGroup;
+import io.ulidmesh.migration.domain.target.TableInfo;
+import io.ulidmesh.migration.domain.target.TableRef;
+import io.ulidmesh.migration.domain.target.TargetSql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What differs between engines: connecting, reading the catalog, and the SQL of each step.
+ * Every identifier in generated SQL is a name resolved from the target's catalog (or derived from
+ * the migration id) and is quoted; values are always bound parameters.
+ */
+abstract class SqlDialect implements TargetSql {
+    /** A ULID's canonical text form, for engines with regular expressions. */
+    protected static final String ULID_REGEX = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$";
+
+    /** Opens a connection with the engine's settings for sharing the database with its application. */
+    public abstract Connection open(String jdbcUrl, String username, String password) throws SQLException;
+
+    /** The table in the target's default schema, matched exactly or else ignoring case; empty when absent. */
+    public abstract Optional<TableInfo> describe(Connection connection, String table) throws SQLException;
+
+    @Override
+    public String newColumnName(String requested) {
+        return requested;
+    }
+
+    public String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    // ---- Expand ----
+
+    @Override
+    public String countRows(TableRef t) {
+        return "SELECT count(*) FROM " + quote(t.table());
+    }
+
+    // ---- Backfill ----
+
+    /**
+     * Selects the next keys in key order with the row's time in epoch milliseconds (NULL when
+     * unknown) and whether it still lacks a ULID. The walk is by key alone, so every engine reads
+     * it as an index range: filtering on the ULID column here made PostgreSQL's planner, which
+     * believes a new column's NULLs rare, sort the whole table for every batch.
+     */
+    @Override
+    public String selectBatch(TableRef t, boolean afterKey) {
+        return "SELECT " + quote(t.key()) + ", " + (t.hasTimestamp() ? millis(quote(t.timestamp())) : "NULL") + ", "
+                + quote(t.ulid()) + " IS NULL FROM " + quote(t.table())
+                + (afterKey ? " WHERE " + quote(t.key()) + " > ?" : "")
+                + " ORDER BY " + quote(t.key()) + " LIMIT ?";
+    }
+
+    @Override
+    public String countNullsBehind(TableRef t) {
+        return "SELECT count(*) FROM " + quote(t.table()) + " WHERE " + quote(t.ulid()) + " IS NULL AND " + quote(t.key()) + " <= ?";
+    }
+
+    /** An SQL expression giving the epoch milliseconds of a timestamp column's value. */
+    protected abstract String millis(String quotedColumn);
+
+    /** Writes one batch in the current transaction; returns the rows changed. */
+    public abstract int writeBatch(Connection connection, TableRef t, List<Object> keys, List<String> ulids) throws SQLException;
+
+    /** A batch UPDATE joined to {@code source}, a relation v(k, u) built from the two bound arrays. */
+    protected String arrayUpdate(TableRef t, String source) {
+        String table = quote(t.table());
+        return "UPDATE " + table + " SET " + quote(t.ulid()) + " = v.u FROM " + source + " WHERE " + table + "." + quote(t.key())
+                + " = v.k AND " + table + "." + quote(t.ulid()) + " IS NULL";
+    }
+
+    /** Runs {@link #updateBatch} with the keys and ULIDs bound as two arrays of the given element types. */
+    protected int writeArrays(Connection connection, TableRef t, List<Object> keys, List<String> ulids, String integerType,
+                              String textType) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(updateBatch(t))) {
+            ps.setArray(1, connection.createArrayOf(t.keyKind() == KeyKind.INTEGER ? integerType : textType, keys.toArray()));
+            ps.setArray(2, connection.createArrayOf(textType, ulids.toArray()));
+            return ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public String countProgress(TableRef t) {
+        return "SELECT count(*), count(" + quote(t.ulid()) + ") FROM " + quote(t.table());
+    }
+
+    // ---- Validate ----
+
+    @Override
+    public String validateCounts(TableRef t) {
+        String u = quote(t.ulid());
+        return "SELECT count(*), count(*) FILTER (WHERE " + u + " IS NULL), count(*) FILTER (WHERE " + u
+                + " IS NOT NULL AND " + notUlid(u) + ") FROM " + quote(t.table());
+    }
+
+    @Override
+    public String duplicates(TableRef t) {
+        String u = quote(t.ulid());
+        return "SELECT count(*) FROM (SELECT " + u + " FROM " + quote(t.table()) + " WHERE " + u
+                + " IS NOT NULL GROUP BY " + u + " HAVING count(*) > 1) d";
+    }
+
+    /** A predicate true when the quoted column's value is not a canonical ULID. */
+    protected abstract String notUlid(String quotedColumn);
+
+    // ---- Contract ----
+
+    /** Makes the ULID column NOT NULL and UNIQUE; each group is idempotent. */
+    public abstract List<SqlGroup> enforce(TableRef t);
+
+    /** Copies key → legacy value into the archive and drops the legacy column, in one transaction. */
+    public SqlGroup archiveAndDrop(TableRef t) {
+        return SqlGroup.tx("archive the legacy column and drop it",
+                "DROP TABLE IF EXISTS " + quote(t.archiveTable()),
+                "CREATE TABLE " + quote(t.archiveTable()) + " AS SELECT " + quote(t.key()) + ", " + quote(t.legacy())
+                        + " FROM " + quote(t.table()),
+                "CREATE UNIQUE INDEX " + quote(t.archiveIndex()) + " ON " + quote(t.archiveTable()) + " (" + quote(t.key()) + ")",
+                "ALTER TABLE " + quote(t.table()) + " DROP COLUMN " + quote(t.legacy()));
+    }
+
+    /**
+     * What would stop the legacy column from being dropped, or be lost with it: views, indexes,
+     * constraints and triggers that read it, as "kind name" (or the engine's own refusal). Contract
+     * refuses while any is left, before it changes anything, so a failure never leaves half of it
+     * in force for the old code to trip over.
+     */
+    public abstract List<String> legacyDependents(Connection connection, TableRef t) throws SQLException;
+
+    /** Drops the legacy column in a transaction rolled back at once; the engine's refusal, if any. */
+    protected Optional<String> trialDrop(Connection connection, TableRef t, TrialCheck afterDrop) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE " + quote(t.table()) + " DROP COLUMN " + quote(t.legacy()));
+            return afterDrop.problem(connection);
+        } catch (SQLException refused) {
+            return Optional.of(refused.getMessage());
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** A look at the target inside the trial, with the legacy column gone. */
+    @FunctionalInterface
+    protected interface TrialCheck {
+        Optional<String> problem(Connection connection) throws SQLException;
+    }
+
+    @Override
+    public List<SqlGroup> contract(TableRef t, boolean legacyPresent) {
+        List<SqlGroup> groups = new ArrayList<>(enforce(t));
+        if (t.hasLegacy() && legacyPresent) {
+            groups.add(archiveAndDrop(t));
+        }
+        return groups;
+    }
+
+    /** Groups that clean up what an interrupted earlier attempt left behind; none by default. */
+    public List<SqlGroup> repairs(Connection connection, TableRef t) throws SQLException {
+        return List.of();
+    }
+
+    @Override
+    public List<SqlGroup> rollback(TableRef t, boolean restoreLegacy, boolean restoreNotNull, boolean ulidPresent) {
+        List<SqlGroup> groups = new ArrayList<>(unenforce(t));
+        if (restoreLegacy) {
+            groups.add(restoreLegacy(t));
+            if (restoreNotNull) {
+                restoreLegacyNotNull(t).ifPresent(groups::add);
+            }
+        }
+        if (ulidPresent) {
+            groups.add(dropUlid(t));
+        }
+        return groups;
+    }
+
+    // ---- Rollback ----
+
+    /** Drops what {@link #enforce} created; idempotent. */
+    public abstract List<SqlGroup> unenforce(TableRef t);
+
+    /** Re-adds the legacy column with its original type and fills it from the archive, in one transaction. */
+    public SqlGroup restoreLegacy(TableRef t) {
+        String table = quote(t.table());
+        return SqlGroup.tx("restore the legacy column from the archive",
+                "ALTER TABLE " + table + " ADD COLUMN " + quote(t.legacy()) + " " + t.legacyType(),
+                "UPDATE " + table + " SET " + quote(t.legacy()) + " = a." + quote(t.legacy()) + " FROM "
+                        + quote(t.archiveTable()) + " a WHERE " + table + "." + quote(t.key()) + " = a." + quote(t.key()));
+    }
+
+    /** Puts the legacy column's NOT NULL back, where the engine can. */
+    public abstract Optional<SqlGroup> restoreLegacyNotNull(TableRef t);
+
+    /** Drops the ULID column. */
+    public abstract SqlGroup dropUlid(TableRef t);
+
+    /** Rows with no archived legacy value: while there are any, the legacy column's NOT NULL cannot come back. */
+    public String unarchivedRows(TableRef t) {
+        String key = quote(t.key());
+        return "SELECT count(*) FROM " + quote(t.table()) + " t LEFT JOIN " + quote(t.archiveTable()) + " a ON t." + key
+                + " = a." + key + " WHERE a." + quote(t.legacy()) + " IS NULL";
+    }
+
+    /** Single-string query results, in order; the parameters are bound. */
+    protected static List<String> strings(Connection connection, String sql, String... parameters) throws SQLException {
+        List<String> result = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(rs.getString(1));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** The name spelled exactly like {@code wanted}, else the only candidate matching ignoring case. */
+    protected static Optional<String> pick(List<String> candidates, String wanted) {
+        if (candidates.contains(wanted)) {
+            return Optional.of(wanted);
+        }
+        return candidates.size() == 1 ? Optional.of(candidates.get(0)) : Optional.empty();
+    }
+}
