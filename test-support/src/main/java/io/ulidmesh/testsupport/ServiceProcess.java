@@ -50,6 +50,10 @@ public final class ServiceProcess implements AutoCloseable {
         config.put("quarkus.datasource.jdbc.url", jdbcUrl);
         config.put("quarkus.datasource.username", TestPostgres.user());
         config.put("quarkus.datasource.password", TestPostgres.password());
+        // Auth is on, as in production: the test key verifies tokens, and calls to peers carry a
+        // token of the service's own name.
+        config.put("mp.jwt.verify.publickey.location", TestTokens.publicKeyFile().toUri().toString());
+        config.put("ulidmesh.client.token-file", TestTokens.file(TestTokens.token(module, "admin")).toString());
         config.putAll(extraConfig);
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1"));
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));

@@ -4,14 +4,15 @@ import io.grpc.Context;
 import io.grpc.Metadata;
 
 /**
- * Who makes a change. Until authentication lands this is the caller's {@code x-ulidmesh-actor}
- * metadata value, else {@code anonymous}; services calling each other send their own name.
+ * Who makes a change. With authentication on (the default) this is the verified token's
+ * {@code sub}; with it off, the caller's {@code x-ulidmesh-actor} metadata value, else
+ * {@code anonymous}. {@link io.ulidmesh.common.auth.AuthInterceptor} puts it into every call's context.
  */
 public final class Actor {
     public static final String ANONYMOUS = "anonymous";
     public static final Metadata.Key<String> HEADER =
             Metadata.Key.of("x-ulidmesh-actor", Metadata.ASCII_STRING_MARSHALLER);
-    static final Context.Key<String> CONTEXT_KEY = Context.key("ulidmesh-actor");
+    private static final Context.Key<String> CONTEXT_KEY = Context.key("ulidmesh-actor");
     private static final int MAX_LENGTH = 128;
 
     private Actor() {
@@ -23,15 +24,21 @@ public final class Actor {
         return actor == null ? ANONYMOUS : actor;
     }
 
-    static String fromHeader(String value) {
+    /** {@code context} with {@code actor} as the caller. */
+    public static Context withActor(Context context, String actor) {
+        return context.withValue(CONTEXT_KEY, actor);
+    }
+
+    /** The actor an {@code x-ulidmesh-actor} header names (trusted only with auth off). */
+    public static String fromHeader(String value) {
         if (value == null || value.isBlank()) {
             return ANONYMOUS;
         }
-        String trimmed = value.strip();
+        String trimmed = AuditText.escape(value.strip());
         return trimmed.length() > MAX_LENGTH ? trimmed.substring(0, MAX_LENGTH) : trimmed;
     }
 
-    /** Metadata that names {@code actor} on an outgoing call. */
+    /** Metadata that names {@code actor} on an outgoing call (heard only by services with auth off). */
     public static Metadata header(String actor) {
         Metadata metadata = new Metadata();
         metadata.put(HEADER, actor);

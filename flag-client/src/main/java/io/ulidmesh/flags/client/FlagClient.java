@@ -2,8 +2,10 @@ package io.ulidmesh.flags.client;
 
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.ulidmesh.proto.flags.v1.FlagEvent;
@@ -62,9 +64,23 @@ public final class FlagClient implements AutoCloseable {
         this.ownedChannel = ownedChannel;
     }
 
-    /** Connects to flag-service at {@code host:port} over plaintext gRPC; the client owns the channel. */
+    /**
+     * Connects to flag-service at {@code host:port} over plaintext gRPC, with no token (for a
+     * flag-service whose anonymous role is viewer); the client owns the channel.
+     */
     public static FlagClient connect(String target) {
-        ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        return owning(NettyChannelBuilder.forTarget(target).usePlaintext().build());
+    }
+
+    /** Connects with {@code bearerToken} (a JWT with role viewer or above) on every call. */
+    public static FlagClient connect(String target, String bearerToken) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + bearerToken);
+        return owning(NettyChannelBuilder.forTarget(target).usePlaintext()
+                .intercept(MetadataUtils.newAttachHeadersInterceptor(headers)).build());
+    }
+
+    private static FlagClient owning(ManagedChannel channel) {
         FlagClient client = new FlagClient(channel, channel);
         client.scheduler.execute(client::watch);
         return client;
