@@ -1,8 +1,14 @@
 package io.ulidmesh.system;
 
+import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
+import io.ulidmesh.proto.flags.v1.SetFlagRequest;
+import io.ulidmesh.proto.resolution.v1.GenerateRequest;
+import io.ulidmesh.proto.resolution.v1.ResolutionServiceGrpc;
 import io.ulidmesh.testsupport.ServiceBasics;
 import io.ulidmesh.testsupport.TestChannels;
 import io.ulidmesh.testsupport.TestPostgres;
@@ -52,10 +58,37 @@ class MeshLauncherIT {
             }
         }
         assertThat(mesh("status")).contains("flag-service        localhost:8682  ready");
+        theLocalIdentityWorks();
 
         mesh("down");
         assertThat(mesh("status")).contains("resolution-service  localhost:8681  stopped");
         SERVICES.keySet().forEach(port -> assertThat(listening(port)).as("port " + port).isFalse());
+    }
+
+    /** Auth is on: the tokens ./mesh up made are the ones the services trust, each with its role. */
+    private void theLocalIdentityWorks() throws IOException {
+        Path secrets = state.resolve("secrets");
+        assertThat(Files.readString(secrets.resolve("migration-secret-key")).strip()).hasSize(44);
+        ManagedChannel resolution = TestChannels.withoutToken(8681);
+        ManagedChannel flags = TestChannels.withoutToken(8682);
+        try {
+            GenerateRequest one = GenerateRequest.newBuilder().setCount(1).build();
+            assertStatus(Status.Code.UNAUTHENTICATED, () -> ResolutionServiceGrpc.newBlockingStub(resolution).generate(one));
+            assertThat(ResolutionServiceGrpc.newBlockingStub(TestChannels.withToken(resolution, token(secrets, "admin")))
+                    .generate(one).getUlidsCount()).isEqualTo(1);
+            assertThat(ResolutionServiceGrpc.newBlockingStub(TestChannels.withToken(resolution, token(secrets, "service")))
+                    .generate(one).getUlidsCount()).isEqualTo(1);
+            assertStatus(Status.Code.PERMISSION_DENIED, () -> FlagServiceGrpc.newBlockingStub(
+                    TestChannels.withToken(flags, token(secrets, "viewer")))
+                    .setFlag(SetFlagRequest.newBuilder().setName("mesh_it").setEnabled(true).build()), "needs role operator");
+        } finally {
+            resolution.shutdownNow();
+            flags.shutdownNow();
+        }
+    }
+
+    private static String token(Path secrets, String name) throws IOException {
+        return Files.readString(secrets.resolve(name + ".jwt")).strip();
     }
 
     private String mesh(String command) throws IOException, InterruptedException {

@@ -11,6 +11,7 @@ import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
 import io.ulidmesh.proto.flags.v1.SetFlagRequest;
 import io.ulidmesh.testsupport.ServiceProcess;
 import io.ulidmesh.testsupport.TestChannels;
+import io.ulidmesh.testsupport.TestTokens;
 import io.ulidmesh.testsupport.TestPostgres;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +49,7 @@ class FlagClientReconnectIT {
         ManagedChannel toOther = TestChannels.to(other.port());
         ServiceProcess restarted = null;
         List<FlagEvent> seen = new CopyOnWriteArrayList<>();
-        try (FlagClient client = FlagClient.connect("127.0.0.1:" + port)) {
+        try (FlagClient client = FlagClient.connect("127.0.0.1:" + port, TestTokens.token("crackerjack", "viewer"))) {
             client.addListener(seen::add);
             ManagedChannel toFirst = TestChannels.to(port);
             set(toFirst, "client.rollout", 2500);

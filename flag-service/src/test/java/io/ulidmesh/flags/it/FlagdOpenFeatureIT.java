@@ -16,6 +16,7 @@ import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
 import io.ulidmesh.proto.flags.v1.SetFlagRequest;
 import io.ulidmesh.testsupport.ServiceProcess;
 import io.ulidmesh.testsupport.TestChannels;
+import io.ulidmesh.testsupport.TestTokens;
 import io.ulidmesh.testsupport.TestPostgres;
 import java.util.List;
 import java.util.Map;
@@ -59,13 +60,28 @@ class FlagdOpenFeatureIT {
 
     @Test
     void theOpenFeatureFlagdProviderInRpcModeResolvesRolloutsNotFoundAndConfigurationChanges() throws Exception {
+        // Auth is on: the provider sends a viewer's token through a client interceptor.
+        resolvesRolloutsNotFoundAndConfigurationChanges(service.port(),
+                FlagdOptions.builder().clientInterceptors(List.of(TestChannels.bearer(TestTokens.token("ofrep-app", "viewer")))));
+    }
+
+    @Test
+    void withAnAnonymousViewerRoleAProviderNeedsNoToken() throws Exception {
+        try (ServiceProcess trusting = ServiceProcess.start("flag-service", database,
+                Map.of("ulidmesh.auth.anonymous-role", "viewer"))) {
+            resolvesRolloutsNotFoundAndConfigurationChanges(trusting.port(), FlagdOptions.builder());
+        }
+    }
+
+    private static void resolvesRolloutsNotFoundAndConfigurationChanges(int port, FlagdOptions.FlagdOptionsBuilder options)
+            throws Exception {
         String flag = unique("openfeature");
         flags().setFlag(SetFlagRequest.newBuilder().setName(flag).setPercentage(30).setCohort("use_v2_coordinator").build());
         OpenFeatureAPI api = OpenFeatureAPI.getInstance();
-        FlagdProvider provider = new FlagdProvider(FlagdOptions.builder()
+        FlagdProvider provider = new FlagdProvider(options
                 .resolverType(Config.Resolver.RPC)
                 .host("127.0.0.1")
-                .port(service.port())
+                .port(port)
                 .deadline(10_000)
                 .build());
         String domain = "ulidmesh-" + flag;
@@ -112,7 +128,7 @@ class FlagdOpenFeatureIT {
             // STATIC results are cached by the provider; the change event evicted the cached "on"
             assertThat(client.getBooleanValue(flag, true, new ImmutableContext("user-1"))).isFalse();
         } finally {
-            api.shutdown();
+            provider.shutdown();
         }
     }
 }

@@ -17,6 +17,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jboss.logging.Logger;
@@ -29,7 +32,7 @@ public class MigrationBeans {
     @Produces
     @Singleton
     PasswordVault passwordVault(MigrationConfig config) {
-        return new PasswordVault(config.secretKey());
+        return new PasswordVault(config.secretKey().or(() -> config.secretKeyFile().map(MigrationBeans::read)));
     }
 
     @Produces
@@ -76,5 +79,13 @@ public class MigrationBeans {
 
     void stop(@Observes ShutdownEvent event, Backfills backfills) {
         backfills.shutdown();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read ulidmesh.migration.secret-key-file " + file + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.ulidmesh.migration.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,6 +14,9 @@ public interface MigrationConfig {
      * without it they are kept in memory only.
      */
     Optional<String> secretKey();
+
+    /** A file holding the secret key (a mounted Kubernetes or compose secret); used when secret-key is unset. */
+    Optional<Path> secretKeyFile();
 
     /** Validate passes while the row count is at most this many percent below the Expand baseline. */
     @WithDefault("0.01")

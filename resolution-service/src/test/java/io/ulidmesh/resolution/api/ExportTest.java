@@ -16,6 +16,7 @@ import io.ulidmesh.proto.resolution.v1.Reference;
 import io.ulidmesh.proto.resolution.v1.RegisterRequest;
 import io.ulidmesh.proto.resolution.v1.ResolutionServiceGrpc;
 import io.ulidmesh.testsupport.TestChannels;
+import io.ulidmesh.testsupport.TestTokens;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -106,7 +107,7 @@ class ExportTest extends ResolutionTestBase {
 
         // A client with a 64 KiB HTTP/2 window that takes one message and then nothing for a while.
         ManagedChannel narrow = NettyChannelBuilder.forAddress("127.0.0.1", TestChannels.quarkusTestPort())
-                .usePlaintext().flowControlWindow(64 * 1024).build();
+                .usePlaintext().flowControlWindow(64 * 1024).intercept(TestChannels.bearer(TestTokens.admin())).build();
         try {
             List<Reference> received = Collections.synchronizedList(new ArrayList<>());
             CompletableFuture<Reference> first = new CompletableFuture<>();

@@ -4,7 +4,9 @@ import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status.Code;
+import io.grpc.stub.MetadataUtils;
 import io.quarkus.test.junit.QuarkusTest;
+import io.ulidmesh.common.actor.Actor;
 import io.ulidmesh.proto.resolution.v1.BatchResolveRequest;
 import io.ulidmesh.proto.resolution.v1.BatchResolveResponse;
 import io.ulidmesh.proto.resolution.v1.EchoRequest;
@@ -41,12 +43,16 @@ class ResolutionServiceTest extends ResolutionTestBase {
         Reference byAlice = ResolutionServiceGrpc.newBlockingStub(TestChannels.as(channel, "alice"))
                 .register(item(ulids[0], system, "a"));
         assertThat(byAlice.getRegisteredBy()).isEqualTo("alice");
-        assertThat(register(ulids[1], system, "b").getRegisteredBy()).isEqualTo("anonymous");
+        // The actor is the token's sub; a caller cannot name another in x-ulidmesh-actor.
+        Reference spoofed = ResolutionServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(Actor.header("rollout-controller")))
+                .register(item(ulids[1], system, "b"));
+        assertThat(spoofed.getRegisteredBy()).isEqualTo("test-admin");
         registerStream(ResolutionServiceGrpc.newStub(TestChannels.as(channel, "bulk-loader")),
                 List.of(item(ulids[2], system, "c")));
 
         assertThat(resolve(ulids[0]).getRegisteredBy()).isEqualTo("alice");
-        assertThat(resolve(ulids[1]).getRegisteredBy()).isEqualTo("anonymous");
+        assertThat(resolve(ulids[1]).getRegisteredBy()).isEqualTo("test-admin");
         assertThat(resolve(ulids[2]).getRegisteredBy()).isEqualTo("bulk-loader");
     }
 

@@ -9,33 +9,51 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 import io.ulidmesh.common.actor.Actor;
+import io.ulidmesh.common.auth.ClientToken;
 import io.ulidmesh.rollout.domain.RolloutLog;
 import io.ulidmesh.rollout.domain.port.PeerFailure;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** Plaintext channels to peers by host:port, each call naming {@code rollout-controller} as its actor and given the peer deadline. */
+/**
+ * Plaintext channels to peers by host:port, each call given the peer deadline. Calls to the mesh's
+ * own services carry the controller's token (its identity); calls to other hosts (grpc-health
+ * signals) never do, so a plan cannot make the controller hand its token to a host it names.
+ */
 public class PeerChannels implements AutoCloseable {
     /** Codes after which the same call may well succeed later: the step waits instead of failing. */
     private static final Set<Status.Code> TRANSIENT = Set.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED,
             Status.Code.RESOURCE_EXHAUSTED, Status.Code.ABORTED, Status.Code.INTERNAL, Status.Code.UNKNOWN);
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final Duration deadline;
+    private final Optional<ClientToken> token;
+    private final Set<String> meshAddresses;
 
-    public PeerChannels(Duration deadline) {
+    /** {@code meshAddresses}: the peers that get {@code token}; with none, peers must run with auth off. */
+    public PeerChannels(Duration deadline, Optional<ClientToken> token, Set<String> meshAddresses) {
         this.deadline = deadline;
+        this.token = token;
+        this.meshAddresses = Set.copyOf(meshAddresses);
     }
 
     /** A blocking stub ({@code newStub} of a channel) to {@code address}, whose calls end at the deadline. */
     <S extends AbstractStub<S>> S stub(String address, Function<Channel, S> newStub) {
         ManagedChannel ch = channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a).usePlaintext().build());
-        Channel named = ClientInterceptors.intercept(ch, MetadataUtils.newAttachHeadersInterceptor(Actor.header(RolloutLog.CONTROLLER)));
-        return newStub.apply(named).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        Channel channel = ch;
+        if (meshAddresses.contains(address)) {
+            // The actor header names the controller to peers that run with auth off; with auth on the token does.
+            channel = ClientInterceptors.intercept(ch, MetadataUtils.newAttachHeadersInterceptor(Actor.header(RolloutLog.CONTROLLER)));
+            if (token.isPresent()) {
+                channel = ClientInterceptors.intercept(channel, token.get());
+            }
+        }
+        return newStub.apply(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Runs a blocking call; a failed one is a {@link PeerFailure} saying {@code what} failed. */

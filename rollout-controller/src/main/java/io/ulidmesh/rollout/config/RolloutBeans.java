@@ -1,5 +1,7 @@
 package io.ulidmesh.rollout.config;
 
+import io.ulidmesh.common.auth.ClientConfig;
+import io.ulidmesh.common.auth.ClientToken;
 import io.ulidmesh.rollout.api.FlagServiceClient;
 import io.ulidmesh.rollout.api.HealthClient;
 import io.ulidmesh.rollout.api.MigrationWorkerClient;
@@ -27,6 +29,8 @@ import io.ulidmesh.rollout.store.AdvisoryLockLeadership;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Set;
 
 /** Builds the peers' clients from the settings, and the domain's rollout logic from them and the store. */
 @Singleton
@@ -34,8 +38,9 @@ public class RolloutBeans {
 
     @Produces
     @Singleton
-    PeerChannels peerChannels(RolloutConfig config) {
-        return new PeerChannels(config.peerTimeout());
+    PeerChannels peerChannels(RolloutConfig config, ClientConfig client) {
+        return new PeerChannels(config.peerTimeout(), client.tokenFile().map(ClientToken::new),
+                Set.copyOf(List.of(config.flagService(), config.migrationWorker())));
     }
 
     void closePeerChannels(@Disposes PeerChannels channels) {

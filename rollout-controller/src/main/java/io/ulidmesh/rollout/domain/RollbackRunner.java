@@ -96,7 +96,8 @@ public final class RollbackRunner {
 
     /** Undoes a phase attempt's journal in reverse order, skipping entries already restored. */
     private void undo(RolloutRecord r, PhaseRecord p) {
-        String reason = "rollback of rollout " + r.name() + " (" + r.id() + ") phase " + p.name() + ": " + r.lastReason();
+        String reason = "rollback of rollout " + r.name() + " (" + r.id() + ") phase " + p.name() + log.onBehalfOf(r.id())
+                + ": " + r.lastReason();
         List<Change> journal = new ArrayList<>(store.changes(r.id(), p.idx(), p.attempt()));
         Collections.reverse(journal);
         for (Change ch : journal) {

@@ -162,7 +162,7 @@ public final class RolloutDriver {
 
     /** Applies the journal's changes not yet applied, flags and migrations in plan order; false while a migration waits. */
     private boolean applyPhase(RolloutRecord r, PhaseSpec spec, PhaseRecord p) {
-        String reason = "rollout " + r.name() + " (" + r.id() + ") phase " + p.name();
+        String reason = "rollout " + r.name() + " (" + r.id() + ") phase " + p.name() + log.onBehalfOf(r.id());
         for (Change ch : store.changes(r.id(), p.idx(), p.attempt())) {
             if (ch.applied()) {
                 continue;

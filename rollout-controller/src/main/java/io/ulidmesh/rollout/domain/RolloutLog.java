@@ -19,6 +19,11 @@ public final class RolloutLog {
     }
 
     /** Saves the rollout's own columns and {@code phases} with one event, in one transaction. */
+    /** ", for OPERATOR": whom the controller acts for, named in the reason of each change it makes. */
+    public String onBehalfOf(String rolloutId) {
+        return store.lastOperator(rolloutId, CONTROLLER).map(actor -> ", for " + actor).orElse("");
+    }
+
     public void save(RolloutRecord r, List<PhaseRecord> phases, EventType type, String phase, String message, String actor) {
         store.save(r, phases, type, phase, message, actor);
         metrics.phase(r.id(), r.name(), r.currentPhase());

@@ -163,6 +163,20 @@ public class JdbcRolloutStore implements RolloutStore {
     }
 
     @Override
+    public Optional<String> lastOperator(String rolloutId, String controller) {
+        return Jdbc.withConnection(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT actor FROM rollout_event WHERE rollout_id = ? AND actor <> ? "
+                    + "ORDER BY sequence DESC LIMIT 1")) {
+                ps.setObject(1, uuid(rolloutId));
+                ps.setString(2, controller);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    @Override
     public List<Change> changes(String rolloutId, int phaseIdx, int attempt) {
         return Jdbc.inTransaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM rollout_change WHERE rollout_id = ? AND phase_idx = ? "

@@ -12,10 +12,14 @@ import io.ulidmesh.proto.flags.v1.SetFlagRequest;
 import io.ulidmesh.rollout.domain.port.FlagState;
 import io.ulidmesh.rollout.domain.port.FlagVersionConflict;
 import io.ulidmesh.testsupport.ServiceProcess;
+import io.ulidmesh.common.auth.ClientToken;
 import io.ulidmesh.testsupport.TestChannels;
+import io.ulidmesh.testsupport.TestTokens;
 import io.ulidmesh.testsupport.TestPostgres;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +42,9 @@ class FlagWritesIT {
         flagService = ServiceProcess.start("flag-service", database, Map.of());
         operatorChannel = TestChannels.to(flagService.port());
         operator = FlagServiceGrpc.newBlockingStub(TestChannels.as(operatorChannel, "it-operator"));
-        channels = new PeerChannels(Duration.ofSeconds(5));
+        channels = new PeerChannels(Duration.ofSeconds(5),
+                Optional.of(new ClientToken(TestTokens.file(TestTokens.token("rollout-controller", "admin")))),
+                Set.of(flagService.address()));
         client = new FlagServiceClient(channels, flagService.address());
     }
 

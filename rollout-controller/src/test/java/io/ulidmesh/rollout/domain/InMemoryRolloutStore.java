@@ -57,6 +57,17 @@ final class InMemoryRolloutStore implements RolloutStore {
     }
 
     @Override
+    public synchronized Optional<String> lastOperator(String rolloutId, String controller) {
+        List<RolloutEventRecord> log = events.getOrDefault(rolloutId, List.of());
+        for (int i = log.size() - 1; i >= 0; i--) {
+            if (!log.get(i).actor().equals(controller)) {
+                return Optional.of(log.get(i).actor());
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
     public synchronized List<RolloutEventRecord> events(String rolloutId, long afterSequence, int limit) {
         return events.getOrDefault(rolloutId, List.of()).stream().filter(e -> e.sequence() > afterSequence).limit(limit).toList();
     }

@@ -190,7 +190,7 @@ class RolloutAcrossServicesIT {
         assertThat(flag("push_other").getBasisPoints()).isEqualTo(untouched.getBasisPoints());
         var history = flags.history(HistoryRequest.newBuilder().setFlag("push_coordinator").build()).getChangesList();
         assertThat(history.get(0).getActor()).isEqualTo("rollout-controller");
-        assertThat(history.get(0).getReason()).contains("rollback of rollout push-it").contains("push_error_rate = 7.2");
+        assertThat(history.get(0).getReason()).contains("rollback of rollout push-it").contains(", for it-operator").contains("push_error_rate = 7.2");
 
         // Resume retries the phase; Abort then undoes every phase, back to the flags before the rollout
         c.client().resumeRollout(action(r.getId(), "fixed"));

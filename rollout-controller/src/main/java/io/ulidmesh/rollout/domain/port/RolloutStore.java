@@ -40,6 +40,9 @@ public interface RolloutStore {
     /** Up to {@code limit} events after {@code afterSequence}, in order. */
     List<RolloutEventRecord> events(String rolloutId, long afterSequence, int limit);
 
+    /** The actor of the rollout's latest event not made by {@code controller}: the operator it acts for. */
+    Optional<String> lastOperator(String rolloutId, String controller);
+
     /** The journal of one phase attempt, in the order its changes are applied. */
     List<Change> changes(String rolloutId, int phaseIdx, int attempt);
 

@@ -1,0 +1,33 @@
+package io.ulidmesh.flags.api;
+
+import static io.ulidmesh.common.auth.Role.OPERATOR;
+import static io.ulidmesh.common.auth.Role.VIEWER;
+
+import io.grpc.ServiceDescriptor;
+import io.quarkus.test.junit.QuarkusTest;
+import io.ulidmesh.common.auth.Role;
+import io.ulidmesh.proto.flagd.evaluation.v1.ServiceGrpc;
+import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
+import io.ulidmesh.testsupport.AuthContract;
+import java.util.List;
+import java.util.Map;
+
+@QuarkusTest
+class AuthTest extends AuthContract {
+    @Override
+    protected List<ServiceDescriptor> services() {
+        return List.of(FlagServiceGrpc.getServiceDescriptor(), ServiceGrpc.getServiceDescriptor());
+    }
+
+    @Override
+    protected Map<String, Role> expectedRoles() {
+        return Map.ofEntries(
+                Map.entry("GetFlag", VIEWER), Map.entry("ListFlags", VIEWER), Map.entry("History", VIEWER),
+                Map.entry("Evaluate", VIEWER), Map.entry("BatchEvaluate", VIEWER), Map.entry("Watch", VIEWER),
+                Map.entry("SetFlag", OPERATOR), Map.entry("DeleteFlag", OPERATOR),
+                // The OpenFeature flagd protocol: every RPC is a read.
+                Map.entry("ResolveAll", VIEWER), Map.entry("ResolveBoolean", VIEWER), Map.entry("ResolveString", VIEWER),
+                Map.entry("ResolveFloat", VIEWER), Map.entry("ResolveInt", VIEWER), Map.entry("ResolveObject", VIEWER),
+                Map.entry("EventStream", VIEWER));
+    }
+}
