@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * One of the mesh's services running as a real process from its built {@code quarkus-app}, for
@@ -24,12 +25,17 @@ public final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Process process;
     private final Path log;
+    private final HttpClient http;
+    private final String scheme;
 
-    private ServiceProcess(String module, int port, Process process, Path log) {
+    private ServiceProcess(String module, int port, Process process, Path log, SSLContext tls) {
         this.module = module;
         this.port = port;
         this.process = process;
         this.log = log;
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+        this.http = tls == null ? http.build() : http.sslContext(tls).build();
+        this.scheme = tls == null ? "http" : "https";
     }
 
     /**
@@ -41,6 +47,25 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public static ServiceProcess start(String module, String jdbcUrl, int port, Map<String, String> extraConfig) {
+        return start(module, jdbcUrl, port, extraConfig, null);
+    }
+
+    /**
+     * Starts {@code module} serving TLS only (profile {@code tls}) with {@code certs} (see
+     * {@link TestCertificates}); {@code clientAuthRequired} turns on mTLS.
+     */
+    public static ServiceProcess startTls(String module, String jdbcUrl, TestCertificates certs, boolean clientAuthRequired) {
+        Map<String, String> tls = new LinkedHashMap<>();
+        tls.put("quarkus.profile", "prod,tls");
+        tls.put("ulidmesh.tls.cert", certs.serverCert().toString());
+        tls.put("ulidmesh.tls.key", certs.serverKey().toString());
+        tls.put("ulidmesh.tls.ca", certs.ca().toString());
+        tls.put("ulidmesh.tls.client-auth", clientAuthRequired ? "required" : "none");
+        return start(module, jdbcUrl, freePort(), tls, certs.sslContext());
+    }
+
+    private static ServiceProcess start(String module, String jdbcUrl, int port, Map<String, String> extraConfig,
+                                        SSLContext tls) {
         Path jar = Path.of("..", module, "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build " + module + " first (./mvnw package)");
@@ -66,7 +91,7 @@ public final class ServiceProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
-            ServiceProcess service = new ServiceProcess(module, port, process, log);
+            ServiceProcess service = new ServiceProcess(module, port, process, log, tls);
             service.awaitReady(Duration.ofSeconds(60));
             return service;
         } catch (IOException e) {
@@ -93,8 +118,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public void awaitReady(Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
