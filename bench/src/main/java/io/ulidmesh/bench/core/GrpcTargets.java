@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Plaintext channels to the target, used round robin: several HTTP/2 connections let the server
+ * Plaintext channels to the target (with the token of {@code --token-file}, else of
+ * {@code ULIDMESH_TOKEN_FILE}), used round robin: several HTTP/2 connections let the server
  * spread calls over several event loops, as many independent clients would.
  */
 public final class GrpcTargets implements AutoCloseable {
@@ -19,7 +20,9 @@ public final class GrpcTargets implements AutoCloseable {
     public GrpcTargets(LoadSpec spec) {
         for (int i = 0; i < spec.channels(); i++) {
             // directExecutor: completions are cheap (record a latency, free a slot), so they run on the event loop.
-            channels.add(NettyChannelBuilder.forAddress(spec.host(), spec.port()).usePlaintext().directExecutor()
+            NettyChannelBuilder plain = NettyChannelBuilder.forAddress(spec.host(), spec.port()).usePlaintext();
+            channels.add(BenchChannels.withToken(plain, spec.option("token-file", System.getenv("ULIDMESH_TOKEN_FILE")))
+                    .directExecutor()
                     .maxInboundMessageSize(64 * 1024 * 1024).build());
         }
     }

@@ -1,8 +1,8 @@
 package io.ulidmesh.bench.flags;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.ulidmesh.bench.core.BenchChannels;
 import io.ulidmesh.bench.core.GrpcTargets;
 import io.ulidmesh.bench.core.HealthEchoBench;
 import io.ulidmesh.bench.core.LoadGenerator;
@@ -54,7 +54,7 @@ public final class FlagBench {
     public static void main(String[] args) throws Exception {
         LoadSpec spec = LoadSpec.parse(args);
         Set<String> only = Set.of(spec.option("only", "evaluate,batch,propagation").split(","));
-        ManagedChannel admin = NettyChannelBuilder.forAddress(spec.host(), spec.port()).usePlaintext().build();
+        ManagedChannel admin = BenchChannels.plaintext(spec.host(), spec.port()).build();
         FlagServiceGrpc.FlagServiceBlockingStub flags = FlagServiceGrpc.newBlockingStub(admin);
         List<String> names = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -119,8 +119,8 @@ public final class FlagBench {
         String flag = "bench.propagation";
         flags.setFlag(SetFlagRequest.newBuilder().setName(flag).setBasisPoints(0).build());
         List<ManagedChannel> channels = List.of(
-                NettyChannelBuilder.forAddress(spec.host(), spec.port()).usePlaintext().build(),
-                NettyChannelBuilder.forTarget(second).usePlaintext().build());
+                BenchChannels.plaintext(spec.host(), spec.port()).build(),
+                BenchChannels.plaintext(second).build());
         ConcurrentHashMap<Integer, Long> sentAt = new ConcurrentHashMap<>();
         Histogram[] delivery = {new Histogram(TimeUnit.MINUTES.toMicros(1), 3), new Histogram(TimeUnit.MINUTES.toMicros(1), 3)};
         Histogram setFlag = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);

@@ -1,12 +1,15 @@
 package io.ulidmesh.bench.flags;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
+import io.ulidmesh.bench.core.BenchChannels;
 import io.ulidmesh.flags.client.CohortHash;
 import io.ulidmesh.flags.client.FlagClient;
 import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
 import io.ulidmesh.proto.flags.v1.SetFlagRequest;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -53,19 +56,21 @@ public class FlagEvaluationJmh {
     private int next;
 
     @Setup(Level.Trial)
-    public void connect() throws InterruptedException {
+    public void connect() throws InterruptedException, IOException {
         for (int i = 0; i < IDS; i++) {
             entities[i] = "01ARZ3NDEKTSV4RRFFQ69G" + String.format("%04d", i);
         }
         plainMap.put(FLAG, 2500);
-        ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        ManagedChannel channel = BenchChannels.plaintext(target).build();
         try {
             FlagServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).setFlag(SetFlagRequest
                     .newBuilder().setName(FLAG).setBasisPoints(2500).setCohort(COHORT).setReason("benchmark").build());
         } finally {
             channel.shutdownNow();
         }
-        client = FlagClient.connect(target);
+        String tokenFile = System.getenv("ULIDMESH_TOKEN_FILE");
+        client = tokenFile == null ? FlagClient.connect(target)
+                : FlagClient.connect(target, Files.readString(Path.of(tokenFile)).strip());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (client.flag(FLAG) == null || client.flag(FLAG).basisPoints() != 2500) {
             if (System.nanoTime() > deadline) {

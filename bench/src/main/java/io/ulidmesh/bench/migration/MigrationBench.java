@@ -3,7 +3,7 @@ package io.ulidmesh.bench.migration;
 import com.github.f4b6a3.ulid.UlidCreator;
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
+import io.ulidmesh.bench.core.BenchChannels;
 import io.ulidmesh.proto.migration.v1.CreateMigrationRequest;
 import io.ulidmesh.proto.migration.v1.GetMigrationRequest;
 import io.ulidmesh.proto.migration.v1.Migration;
@@ -57,7 +57,7 @@ public final class MigrationBench {
     public static void main(String[] args) throws Exception {
         String address = option(args, "worker", "127.0.0.1:18684");
         String[] hostPort = address.split(":");
-        ManagedChannel channel = NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1])).usePlaintext().build();
+        ManagedChannel channel = BenchChannels.plaintext(hostPort[0], Integer.parseInt(hostPort[1])).build();
         MigrationBench bench = new MigrationBench(MigrationServiceGrpc.newBlockingStub(channel),
                 option(args, "pg", "jdbc:postgresql://127.0.0.1:5432/postgres"), Integer.parseInt(option(args, "rows", "1000000")),
                 Integer.parseInt(option(args, "batch", "10000")), Integer.parseInt(option(args, "writer-rate", "200")));

@@ -1,8 +1,8 @@
 package io.ulidmesh.bench.rollout;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.ulidmesh.bench.core.BenchChannels;
 import io.ulidmesh.proto.flags.v1.FlagEvent;
 import io.ulidmesh.proto.flags.v1.FlagEventType;
 import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
@@ -157,6 +157,6 @@ public final class DetectionToRollbackBench {
     }
 
     private static ManagedChannel channel(String address) {
-        return NettyChannelBuilder.forTarget(address).usePlaintext().build();
+        return BenchChannels.plaintext(address).build();
     }
 }
