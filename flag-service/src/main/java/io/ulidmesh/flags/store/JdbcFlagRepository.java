@@ -161,19 +161,23 @@ public final class JdbcFlagRepository implements FlagRepository {
     @Override
     public Snapshot snapshot() {
         return Jdbc.inTransaction(dataSource, c -> {
-            // One statement: the flags and the head are read from the same database snapshot.
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + CHANGE_COLUMNS
-                    + ", (SELECT coalesce(max(revision), 0) FROM flag_change) FROM flag f "
-                    + "JOIN flag_change c ON c.revision = f.revision ORDER BY c.revision")) {
+            // One statement, so the flags and the head come from one database snapshot: in READ
+            // COMMITTED a second statement could see a change the first did not, and a watcher
+            // told "covered through head" would never get it. The LEFT JOIN keeps one row (the
+            // head) when no flag exists.
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + CHANGE_COLUMNS + ", h.head "
+                    + "FROM (SELECT coalesce(max(revision), 0) AS head FROM flag_change) h "
+                    + "LEFT JOIN (flag f JOIN flag_change c ON c.revision = f.revision) ON true ORDER BY c.revision");
+                 ResultSet rs = ps.executeQuery()) {
                 List<RecordedChange> flags = new ArrayList<>();
                 long head = 0;
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
+                while (rs.next()) {
+                    head = rs.getLong(14);
+                    if (rs.getObject(1) != null) {
                         flags.add(change(rs, null));
-                        head = rs.getLong(14);
                     }
                 }
-                return new Snapshot(flags, flags.isEmpty() ? head(c) : head);
+                return new Snapshot(flags, head);
             }
         });
     }
