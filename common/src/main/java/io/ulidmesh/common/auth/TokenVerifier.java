@@ -61,6 +61,11 @@ public class TokenVerifier {
         return Optional.of(caller);
     }
 
+    /** How many verified tokens are kept now. */
+    int cached() {
+        return verified.size();
+    }
+
     private Caller parse(String token) {
         JsonWebToken jwt;
         try {

@@ -1,5 +1,6 @@
 package io.ulidmesh.common.grpc;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.util.function.Supplier;
@@ -10,6 +11,11 @@ import java.util.function.Supplier;
  */
 public final class Blocking {
     private Blocking() {
+    }
+
+    /** {@code stream} subscribed on a worker thread (its setup may read the database). */
+    public static <T> Multi<T> subscribedOnWorker(Multi<T> stream) {
+        return stream.runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     /** A Uni that runs {@code work} on a worker thread when subscribed. */
