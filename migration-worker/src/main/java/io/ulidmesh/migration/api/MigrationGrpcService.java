@@ -9,6 +9,7 @@ import io.ulidmesh.common.grpc.Blocking;
 import io.ulidmesh.common.paging.PageTokens;
 import io.ulidmesh.common.ulid.Ulids;
 import io.ulidmesh.migration.domain.Backfills;
+import io.ulidmesh.migration.domain.FreeText;
 import io.ulidmesh.migration.domain.MigrationCatalog;
 import io.ulidmesh.migration.domain.MigrationRecord;
 import io.ulidmesh.migration.domain.StepRunner;
@@ -56,8 +57,11 @@ public class MigrationGrpcService extends MutinyMigrationServiceGrpc.MigrationSe
     @Override
     public Uni<Target> registerTarget(RegisterTargetRequest request) {
         String actor = Actor.current();
-        return Blocking.call(() -> ProtoMapping.target(targets.register(request.getName(), request.getJdbcUrl(),
-                request.getUsername(), request.getPassword(), actor)));
+        return Blocking.call(() -> {
+            ProtoMapping.refuseNul(request);
+            return ProtoMapping.target(targets.register(request.getName(), request.getJdbcUrl(), request.getUsername(),
+                    request.getPassword(), actor));
+        });
     }
 
     @Override
@@ -69,12 +73,14 @@ public class MigrationGrpcService extends MutinyMigrationServiceGrpc.MigrationSe
     @Override
     public Uni<Migration> createMigration(CreateMigrationRequest request) {
         String actor = Actor.current();
-        return Blocking.call(() -> ProtoMapping.migration(catalog.create(ProtoMapping.spec(request.getSpec()), actor)));
+        return Blocking.call(() -> ProtoMapping.migration(
+                catalog.create(ProtoMapping.spec(ProtoMapping.refuseNul(request).getSpec()), actor)));
     }
 
     @Override
     public Uni<Migration> getMigration(GetMigrationRequest request) {
-        return Blocking.call(() -> ProtoMapping.migration(backfills.progress(id(request.getId())).migration()));
+        return Blocking.call(() -> ProtoMapping.migration(
+                backfills.progress(id(ProtoMapping.refuseNul(request).getId())).migration()));
     }
 
     /** Newest first; the page token carries the last id of the page and is bound to the target filter. */
@@ -86,6 +92,7 @@ public class MigrationGrpcService extends MutinyMigrationServiceGrpc.MigrationSe
         int size = request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : Math.min(request.getPageSize(), MAX_PAGE_SIZE);
         String listing = request.getTarget().isEmpty() ? "migrations" : "migrations of target " + request.getTarget();
         return Blocking.call(() -> {
+            ProtoMapping.refuseNul(request);
             String after = PageTokens.read(listing, request.getPageToken(), "", position -> Ulids.format(Ulids.parse("position", position)));
             List<MigrationRecord> page = catalog.list(request.getTarget(), after, size + 1);
             ListMigrationsResponse.Builder response = ListMigrationsResponse.newBuilder();
@@ -101,7 +108,7 @@ public class MigrationGrpcService extends MutinyMigrationServiceGrpc.MigrationSe
     public Uni<PlanResponse> plan(PlanRequest request) {
         return Blocking.call(() -> {
             PlanResponse.Builder response = PlanResponse.newBuilder();
-            catalog.plan(id(request.getId())).forEach((step, sql) ->
+            catalog.plan(id(ProtoMapping.refuseNul(request).getId())).forEach((step, sql) ->
                     response.addSteps(PlannedStep.newBuilder().setStep(step).addAllSql(sql)));
             return response.build();
         });
@@ -109,44 +116,37 @@ public class MigrationGrpcService extends MutinyMigrationServiceGrpc.MigrationSe
 
     @Override
     public Uni<Migration> expand(StepRequest request) {
-        String actor = Actor.current();
-        return Blocking.call(() -> ProtoMapping.migration(steps.expand(id(request.getId()), actor, request.getReason())));
+        return step(request, (id, actor, reason) -> ProtoMapping.migration(steps.expand(id, actor, reason)));
     }
 
     @Override
     public Uni<Migration> backfill(StepRequest request) {
-        String actor = Actor.current();
-        return Blocking.call(() -> ProtoMapping.migration(backfills.backfill(id(request.getId()), actor, request.getReason())));
+        return step(request, (id, actor, reason) -> ProtoMapping.migration(backfills.backfill(id, actor, reason)));
     }
 
     @Override
     public Uni<ValidationReport> validate(StepRequest request) {
-        String actor = Actor.current();
-        return Blocking.call(() -> ProtoMapping.report(steps.validate(id(request.getId()), actor, request.getReason())));
+        return step(request, (id, actor, reason) -> ProtoMapping.report(steps.validate(id, actor, reason)));
     }
 
     @Override
     public Uni<Migration> contract(StepRequest request) {
-        String actor = Actor.current();
-        return Blocking.call(() -> ProtoMapping.migration(steps.contract(id(request.getId()), actor, request.getReason())));
+        return step(request, (id, actor, reason) -> ProtoMapping.migration(steps.contract(id, actor, reason)));
     }
 
     @Override
     public Uni<Migration> rollback(StepRequest request) {
-        String actor = Actor.current();
-        return Blocking.call(() -> ProtoMapping.migration(steps.rollback(id(request.getId()), actor, request.getReason())));
+        return step(request, (id, actor, reason) -> ProtoMapping.migration(steps.rollback(id, actor, reason)));
     }
 
     @Override
     public Uni<Migration> pause(StepRequest request) {
-        String actor = Actor.current();
-        return Blocking.call(() -> ProtoMapping.migration(backfills.pause(id(request.getId()), actor, request.getReason())));
+        return step(request, (id, actor, reason) -> ProtoMapping.migration(backfills.pause(id, actor, reason)));
     }
 
     @Override
     public Uni<Migration> resume(StepRequest request) {
-        String actor = Actor.current();
-        return Blocking.call(() -> ProtoMapping.migration(backfills.resume(id(request.getId()), actor, request.getReason())));
+        return step(request, (id, actor, reason) -> ProtoMapping.migration(backfills.resume(id, actor, reason)));
     }
 
     /** Reports every half second until the migration rests (anything but BACKFILLING); the last report shows that state. */
@@ -154,7 +154,7 @@ public class MigrationGrpcService extends MutinyMigrationServiceGrpc.MigrationSe
     public Multi<MigrationProgress> watch(WatchMigrationRequest request) {
         String id;
         try {
-            id = id(request.getId());
+            id = id(ProtoMapping.refuseNul(request).getId());
         } catch (DomainException e) {
             return Multi.createFrom().failure(e);
         }
@@ -167,5 +167,23 @@ public class MigrationGrpcService extends MutinyMigrationServiceGrpc.MigrationSe
 
     private static String id(String id) {
         return Ulids.format(Ulids.parse("id", id));
+    }
+
+    @FunctionalInterface
+    private interface StepCall<T> {
+        T run(String id, String actor, String reason);
+    }
+
+    /**
+     * A step on one migration, its request checked before anything happens: no NUL anywhere, a
+     * well-formed id, and a reason that is one line of text, since it is logged and recorded.
+     */
+    private static <T> Uni<T> step(StepRequest request, StepCall<T> call) {
+        String actor = Actor.current();
+        return Blocking.call(() -> {
+            ProtoMapping.refuseNul(request);
+            String id = id(request.getId());
+            return call.run(id, actor, FreeText.singleLine("reason", request.getReason()));
+        });
     }
 }

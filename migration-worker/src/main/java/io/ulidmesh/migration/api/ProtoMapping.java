@@ -1,7 +1,9 @@
 package io.ulidmesh.migration.api;
 
+import com.google.protobuf.Message;
 import io.ulidmesh.common.grpc.Timestamps;
 import io.ulidmesh.migration.domain.BackfillProgress;
+import io.ulidmesh.migration.domain.FreeText;
 import io.ulidmesh.migration.domain.MigrationRecord;
 import io.ulidmesh.migration.domain.Stage;
 import io.ulidmesh.migration.domain.UlidColumnSpec;
@@ -14,6 +16,7 @@ import io.ulidmesh.proto.migration.v1.MigrationSpec;
 import io.ulidmesh.proto.migration.v1.MigrationState;
 import io.ulidmesh.proto.migration.v1.Target;
 import io.ulidmesh.proto.migration.v1.ValidationReport;
+import java.util.List;
 
 /** Protobuf ⇄ domain. */
 final class ProtoMapping {
@@ -63,5 +66,23 @@ final class ProtoMapping {
 
     static MigrationState state(Stage stage) {
         return MigrationState.valueOf(stage.name());
+    }
+
+    /** {@code request} unless a string anywhere in it holds a NUL, which is refused naming the field (e.g. {@code spec.table}). */
+    static <T extends Message> T refuseNul(T request) {
+        refuseNul(request, "");
+        return request;
+    }
+
+    private static void refuseNul(Message message, String prefix) {
+        message.getAllFields().forEach((field, value) -> {
+            for (Object item : field.isRepeated() ? (List<?>) value : List.of(value)) {
+                if (item instanceof String text) {
+                    FreeText.withoutNul(prefix + field.getName(), text);
+                } else if (item instanceof Message nested) {
+                    refuseNul(nested, prefix + field.getName() + ".");
+                }
+            }
+        });
     }
 }

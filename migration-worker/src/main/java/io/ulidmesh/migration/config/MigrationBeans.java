@@ -11,6 +11,7 @@ import io.ulidmesh.migration.domain.StepRunner;
 import io.ulidmesh.migration.domain.Transitions;
 import io.ulidmesh.migration.domain.target.PasswordVault;
 import io.ulidmesh.migration.domain.target.TargetDatabases;
+import io.ulidmesh.migration.domain.target.TargetPolicy;
 import io.ulidmesh.migration.domain.target.TargetRegistry;
 import io.ulidmesh.migration.domain.target.TargetRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,7 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jboss.logging.Logger;
@@ -37,8 +39,18 @@ public class MigrationBeans {
 
     @Produces
     @Singleton
-    TargetRegistry targetRegistry(TargetRepository repository, TargetDatabases databases, PasswordVault vault) {
-        return new TargetRegistry(repository, databases, vault);
+    TargetPolicy targetPolicy(MigrationConfig config) {
+        TargetPolicy policy = new TargetPolicy(config.allowedHosts().orElse(List.of()),
+                config.allowedPaths().orElse(List.of(config.targetsDir())));
+        LOG.infof("targets may reach PostgreSQL at %s (ulidmesh.migration.allowed-hosts) and files in %s (ulidmesh.migration.allowed-paths)",
+                policy.allowedHosts().isEmpty() ? "no host" : policy.allowedHosts(), policy.allowedFolders());
+        return policy;
+    }
+
+    @Produces
+    @Singleton
+    TargetRegistry targetRegistry(TargetRepository repository, TargetDatabases databases, PasswordVault vault, TargetPolicy policy) {
+        return new TargetRegistry(repository, databases, vault, policy);
     }
 
     @Produces

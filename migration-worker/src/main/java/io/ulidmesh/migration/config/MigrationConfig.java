@@ -3,6 +3,7 @@ package io.ulidmesh.migration.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +22,19 @@ public interface MigrationConfig {
     /** Validate passes while the row count is at most this many percent below the Expand baseline. */
     @WithDefault("0.01")
     double rowCountTolerancePercent();
+
+    /**
+     * Hosts PostgreSQL targets may name, each {@code host} (any port) or {@code host:port}, compared
+     * as written; none by default, so no PostgreSQL target until the operator names its server.
+     */
+    Optional<List<String>> allowedHosts();
+
+    /** Folders SQLite and DuckDB target files must lie in (links resolved); default: {@link #targetsDir()}. */
+    Optional<List<Path>> allowedPaths();
+
+    /** The worker's folder of target files, relative to the working directory unless absolute. */
+    @WithDefault("targets")
+    Path targetsDir();
 
     /**
      * Targets registered at every start: {@code ulidmesh.migration.targets.<name>.jdbc-url}, or as

@@ -1,5 +1,6 @@
 package io.ulidmesh.migration.domain;
 
+import io.ulidmesh.migration.domain.target.TargetFailure;
 import io.ulidmesh.migration.domain.target.TargetRegistry;
 import io.ulidmesh.migration.domain.target.TargetSession;
 import java.time.Instant;
@@ -147,6 +148,9 @@ public class Backfills {
                     return m;
                 });
             }
+        } catch (TargetFailure e) {
+            LOG.errorf("migration %s backfill failed: %s%s", id, e.getMessage(), Transitions.engineDetail(e));
+            transitions.failBackfill(id, WORKER, e);
         } catch (Exception e) {
             LOG.errorf(e, "migration %s backfill failed", id);
             transitions.failBackfill(id, WORKER, e);

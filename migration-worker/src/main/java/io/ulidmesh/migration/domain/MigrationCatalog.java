@@ -39,6 +39,7 @@ public class MigrationCatalog {
         try (TargetSession session = targets.open(spec.target())) {
             ref = resolve(session, spec, id);
         } catch (TargetFailure e) {
+            LOG.warnf("reading the catalog of target %s failed: %s%s", spec.target(), e.getMessage(), Transitions.engineDetail(e));
             throw DomainException.unavailable("reading the catalog of target '" + spec.target() + "' failed: " + e.getMessage(), e);
         }
         UlidColumnSpec resolved = new UlidColumnSpec(spec.name(), spec.target(), ref.table(), ref.key(), ref.ulid(),

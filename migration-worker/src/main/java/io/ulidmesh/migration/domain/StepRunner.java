@@ -1,5 +1,6 @@
 package io.ulidmesh.migration.domain;
 
+import io.ulidmesh.common.actor.AuditText;
 import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.migration.domain.target.SqlGroup;
 import io.ulidmesh.migration.domain.target.TableInfo;
@@ -80,7 +81,7 @@ public class StepRunner {
             if (!dependents.isEmpty()) {
                 String problem = "legacy column '" + t.legacy() + "', which Contract drops, is in use: "
                         + String.join("; ", dependents) + "; drop or change that first (Rollback would not recreate it)";
-                LOG.warnf("migration %s contract by %s refused, nothing changed: %s", id, actor, problem);
+                LOG.warnf("migration %s contract by %s refused, nothing changed: %s", id, actor, AuditText.escape(problem));
                 throw DomainException.failedPrecondition("contract of migration " + id + " refused, nothing changed: " + problem);
             }
             // Rows the old code inserted since validation get their ULID first, or NOT NULL would fail.

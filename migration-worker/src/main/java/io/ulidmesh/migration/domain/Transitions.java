@@ -1,6 +1,8 @@
 package io.ulidmesh.migration.domain;
 
+import io.ulidmesh.common.actor.AuditText;
 import io.ulidmesh.common.error.DomainException;
+import io.ulidmesh.migration.domain.target.TargetFailure;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -63,8 +65,8 @@ public class Transitions {
         repository.transition(m.id(), current, Stage.FAILED, m.effectiveState(), message, null,
                 new Change(step.label(), actor, "", message));
         listener.stepDone(step, false);
-        LOG.errorf("migration %s %s by %s failed: %s -> FAILED (settled %s): %s", m.id(), step.label(), actor, current,
-                m.effectiveState(), message);
+        LOG.errorf("migration %s %s by %s failed: %s -> FAILED (settled %s): %s%s", m.id(), step.label(), actor, current,
+                m.effectiveState(), message, engineDetail(e));
         return DomainException.failedPrecondition(step.label() + " of migration " + m.id() + " failed on target '"
                 + m.spec().target() + "': " + message);
     }
@@ -82,7 +84,23 @@ public class Transitions {
         });
     }
 
-    private static String message(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    /**
+     * What callers see (the reply and {@code last_error}): the worker's own words only. A target's
+     * failure is summarized by the store; the engine's text, which may name roles, files or row
+     * values, goes to the log alone ({@link #engineDetail}).
+     */
+    static String message(Exception e) {
+        if (e instanceof TargetFailure || e instanceof DomainException) {
+            return e.getMessage();
+        }
+        if (e instanceof InterruptedException) {
+            return "interrupted: the worker is stopping";
+        }
+        return "unexpected error; the worker's log has it";
+    }
+
+    /** The engine's own text for the log line, escaped so that it cannot forge lines. */
+    static String engineDetail(Exception e) {
+        return e instanceof TargetFailure failure ? "; engine: " + AuditText.escape(failure.engineMessage()) : "";
     }
 }

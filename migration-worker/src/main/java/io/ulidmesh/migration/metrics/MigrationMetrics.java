@@ -16,11 +16,16 @@ import java.util.function.DoubleSupplier;
  * The worker's meters: {@code ulidmesh.backfill.rows} (rows given a ULID), {@code ulidmesh.backfill.batch.duration}
  * (histogram), {@code ulidmesh.backfill.rows.per.second} (per running migration),
  * {@code ulidmesh.migration.validations} (by result) and {@code ulidmesh.migration.steps} (by step and outcome).
+ *
+ * <p>No label carries a value a caller picks freely: {@code target} is a registered target's name
+ * (chosen by an admin, one series per target that ran a backfill or validation), {@code migration}
+ * an id the worker minted, present only while its backfill runs, and {@code step}, {@code outcome}
+ * and {@code result} come from fixed sets.
  */
 @ApplicationScoped
 public class MigrationMetrics implements MigrationListener {
     private final MeterRegistry registry;
-    private final Map<String, DoubleSupplier> rates = new ConcurrentHashMap<>();
+    private final Map<String, Gauge> rates = new ConcurrentHashMap<>();
 
     MigrationMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -34,17 +39,24 @@ public class MigrationMetrics implements MigrationListener {
                 .tag("target", target).publishPercentileHistogram().register(registry).record(Duration.ofNanos(nanos));
     }
 
-    /** The gauge reads 0 once the backfill stops. */
+    /** One gauge per running backfill, removed when it stops, so the series are as many as the running backfills. */
     @Override
     public void backfillRunning(String migrationId, DoubleSupplier rate) {
-        rates.put(migrationId, rate);
-        Gauge.builder("ulidmesh.backfill.rows.per.second", rates, r -> r.getOrDefault(migrationId, () -> 0.0).getAsDouble())
-                .description("Recent backfill rate").tag("migration", migrationId).register(registry);
+        rates.compute(migrationId, (id, previous) -> {
+            if (previous != null) {
+                registry.remove(previous);
+            }
+            return Gauge.builder("ulidmesh.backfill.rows.per.second", rate, DoubleSupplier::getAsDouble)
+                    .description("Recent rate of a running backfill").tag("migration", id).strongReference(true).register(registry);
+        });
     }
 
     @Override
     public void backfillStopped(String migrationId) {
-        rates.remove(migrationId);
+        rates.computeIfPresent(migrationId, (id, gauge) -> {
+            registry.remove(gauge);
+            return null;
+        });
     }
 
     @Override

@@ -4,6 +4,7 @@ import static io.ulidmesh.migration.api.Grpc.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
+import io.ulidmesh.migration.TargetAllowlistSession;
 import io.ulidmesh.migration.domain.target.Engine;
 import io.ulidmesh.proto.migration.v1.GetMigrationRequest;
 import io.ulidmesh.proto.migration.v1.Migration;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.Test;
 class KillNineIT {
     private static final int ROWS = 200_000;
     private static final Map<String, String> CONFIG = Map.of(
-            "ulidmesh.migration.secret-key", "a2lsbC1uaW5lLXRlc3Qta2V5LTMyLWJ5dGVzLWxvbmc=");
+            "ulidmesh.migration.secret-key", "a2lsbC1uaW5lLXRlc3Qta2V5LTMyLWJ5dGVzLWxvbmc=",
+            "ulidmesh.migration.allowed-hosts", TargetAllowlistSession.allowedHosts());
 
     @Test
     void aKilledWorkerResumesFromItsCheckpointWithoutRewritingAnyUlid() throws Exception {

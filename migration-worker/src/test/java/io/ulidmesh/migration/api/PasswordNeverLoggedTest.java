@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(PasswordNeverLoggedTest.DebugLogFile.class)
 class PasswordNeverLoggedTest extends GrpcTestBase {
     private static final String PASSWORD = "never-log-me-" + UUID.randomUUID();
-    private static final Path LOG = Path.of("target", "password-never-logged.log");
+    static final Path LOG = Path.of("target", "password-never-logged.log");
 
     /** Everything the worker logs, at DEBUG for its own code and the drivers it hands the password to, into {@link #LOG}. */
     public static class DebugLogFile implements QuarkusTestProfile {
@@ -70,9 +70,9 @@ class PasswordNeverLoggedTest extends GrpcTestBase {
             replies.add(register("secret-unreachable", "jdbc:postgresql://127.0.0.1:1/nowhere"));
             replies.add(register("secret-no-database", TestPostgres.urlOf("ulidmesh_no_such_database")));
             replies.add(assertStatus(Status.Code.UNAVAILABLE, () -> Grpc.create(stub, Grpc.jobsSpec("secret-unreachable")),
-                    "cannot be reached"));
+                    "cannot connect to target 'secret-unreachable'"));
             replies.add(assertStatus(Status.Code.UNAVAILABLE, () -> Grpc.create(stub, Grpc.jobsSpec("secret-no-database")),
-                    "cannot be reached"));
+                    "cannot connect to target 'secret-no-database'"));
 
             String id = Grpc.create(stub, Grpc.jobsSpec("secret")).getId();
             replies.add(stub.plan(PlanRequest.newBuilder().setId(id).build()));

@@ -5,10 +5,12 @@ import io.ulidmesh.migration.domain.target.PasswordVault;
 import io.ulidmesh.migration.domain.target.StoredTarget;
 import io.ulidmesh.migration.domain.target.TargetDatabase;
 import io.ulidmesh.migration.domain.target.TargetDatabases;
+import io.ulidmesh.migration.domain.target.TargetPolicy;
 import io.ulidmesh.migration.domain.target.TargetRegistry;
 import io.ulidmesh.migration.domain.target.TargetRepository;
 import io.ulidmesh.migration.domain.target.TargetSession;
 import io.ulidmesh.migration.domain.target.TargetSql;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -45,7 +47,7 @@ final class Worker implements AutoCloseable {
             public TargetSession open(TargetDatabase target, String password) {
                 return table;
             }
-        }, new PasswordVault(Optional.empty()));
+        }, new PasswordVault(Optional.empty()), new TargetPolicy(List.of(), List.of(Path.of("/nowhere"))));
         targets.register(TARGET, "jdbc:sqlite:/nowhere/crackerjack.db", "", "", "test");
         transitions = new Transitions(repository, meters);
         catalog = new MigrationCatalog(repository, transitions, targets);

@@ -5,6 +5,8 @@ import io.ulidmesh.migration.domain.target.KeyKind;
 import io.ulidmesh.migration.domain.target.SqlGroup;
 import io.ulidmesh.migration.domain.target.TableInfo;
 import io.ulidmesh.migration.domain.target.TableRef;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,14 +31,32 @@ final class DuckDbDialect extends SqlDialect {
     private static final Set<String> INTEGER_TYPES = Set.of("tinyint", "smallint", "integer", "bigint", "utinyint", "usmallint", "uinteger");
     private static final Set<String> TEXT_TYPES = Set.of("varchar");
 
+    private static final List<String> HARDENING = List.of("SET enable_external_access = false",
+            "SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false");
+
     private DuckDbDialect() {
     }
 
     @Override
     public Connection open(String jdbcUrl, String username, String password) throws SQLException {
+        String path = jdbcUrl.substring("jdbc:duckdb:".length()).split(";", 2)[0];
+        // DuckDB creates a missing file; a target is an existing database.
+        if (!Files.isRegularFile(Path.of(path))) {
+            throw new SQLException("no database file at " + path, "08001");
+        }
         Connection connection = new org.duckdb.DuckDBDriver().connect(jdbcUrl, new Properties());
         if (connection == null) {
             throw new SQLException("not a DuckDB URL: " + jdbcUrl, "08001");
+        }
+        // The worker's SQL needs no file but the database's own and no extension; a view or default
+        // in the file that reaches for more (read_csv, httpfs) fails instead.
+        try (Statement statement = connection.createStatement()) {
+            for (String setting : HARDENING) {
+                statement.execute(setting);
+            }
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
         }
         return connection;
     }
@@ -131,10 +151,6 @@ final class DuckDbDialect extends SqlDialect {
     public List<String> legacyDependents(Connection connection, TableRef t) throws SQLException {
         List<String> views = strings(connection,
                 "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = current_schema() ORDER BY view_name");
-        // DuckDB's refusal does not name the index; the table's indexes do.
-        List<String> indexes = strings(connection, "SELECT index_name FROM duckdb_indexes() WHERE schema_name = current_schema()"
-                + " AND table_name = ? ORDER BY index_name", t.table());
-        String named = indexes.isEmpty() ? "" : " (indexes on " + t.table() + ": " + String.join(", ", indexes) + ")";
         return trialDrop(connection, t, c -> {
             List<String> broken = new ArrayList<>();
             for (String view : views) {
@@ -145,7 +161,17 @@ final class DuckDbDialect extends SqlDialect {
                 }
             }
             return broken.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", broken));
-        }).map(problem -> problem.contains("index") ? problem + named : problem).stream().toList();
+        }).stream().toList();
+    }
+
+    /** DuckDB's refusal does not name the index; the table's indexes do. */
+    @Override
+    protected String explainRefusal(Connection connection, TableRef t, String engineMessage) throws SQLException {
+        List<String> indexes = strings(connection, "SELECT 'index ' || index_name FROM duckdb_indexes() WHERE schema_name = current_schema()"
+                + " AND table_name = ? ORDER BY index_name", t.table());
+        return engineMessage.contains("index") && !indexes.isEmpty()
+                ? String.join(", ", indexes) + " (DuckDB drops no column of a table an index depends on)"
+                : super.explainRefusal(connection, t, engineMessage);
     }
 
     @Override

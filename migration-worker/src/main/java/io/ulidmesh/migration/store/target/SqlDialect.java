@@ -1,5 +1,6 @@
 package io.ulidmesh.migration.store.target;
 
+import io.ulidmesh.common.actor.AuditText;
 import io.ulidmesh.migration.domain.target.KeyKind;
 import io.ulidmesh.migration.domain.target.SqlGroup;
 import io.ulidmesh.migration.domain.target.TableInfo;
@@ -13,6 +14,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
  * What differs between engines: connecting, reading the catalog, and the SQL of each step.
@@ -20,6 +23,7 @@ import java.util.Optional;
  * the migration id) and is quoted; values are always bound parameters.
  */
 abstract class SqlDialect implements TargetSql {
+    private static final Logger LOG = Logger.getLogger(SqlDialect.class);
     /** A ULID's canonical text form, for engines with regular expressions. */
     protected static final String ULID_REGEX = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$";
 
@@ -136,19 +140,39 @@ abstract class SqlDialect implements TargetSql {
      */
     public abstract List<String> legacyDependents(Connection connection, TableRef t) throws SQLException;
 
-    /** Drops the legacy column in a transaction rolled back at once; the engine's refusal, if any. */
+    /**
+     * Drops the legacy column in a transaction rolled back at once; what stops it, if anything. The
+     * engine's refusal is logged and explained in the worker's words ({@link #explainRefusal}).
+     */
     protected Optional<String> trialDrop(Connection connection, TableRef t, TrialCheck afterDrop) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
+        SQLException refusal = null;
         try (Statement statement = connection.createStatement()) {
             statement.execute("ALTER TABLE " + quote(t.table()) + " DROP COLUMN " + quote(t.legacy()));
             return afterDrop.problem(connection);
         } catch (SQLException refused) {
-            return Optional.of(refused.getMessage());
+            refusal = refused;
         } finally {
             connection.rollback();
             connection.setAutoCommit(autoCommit);
         }
+        String engineMessage = String.valueOf(refusal.getMessage());
+        LOG.infof("the target refuses to drop %s.%s: %s", t.table(), t.legacy(), AuditText.escape(engineMessage));
+        return Optional.of(explainRefusal(connection, t, engineMessage));
+    }
+
+    /**
+     * What stops the legacy column from being dropped, named from the target's catalog: the
+     * engine's message is read to pick the objects, never passed on (it is the driver's text).
+     */
+    protected String explainRefusal(Connection connection, TableRef t, String engineMessage) throws SQLException {
+        return "the engine refuses to drop it (the worker's log has its message)";
+    }
+
+    /** Whether {@code text} mentions {@code name} as a whole word. */
+    protected static boolean mentions(String text, String name) {
+        return Pattern.compile("(?<![A-Za-z0-9_])" + Pattern.quote(name) + "(?![A-Za-z0-9_])").matcher(text).find();
     }
 
     /** A look at the target inside the trial, with the legacy column gone. */

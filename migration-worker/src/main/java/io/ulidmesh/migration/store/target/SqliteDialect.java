@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * SQLite (Crackerjack). Connections wait up to {@link #BUSY_TIMEOUT_MS} for the application's write
@@ -35,7 +37,19 @@ final class SqliteDialect extends SqlDialect {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(BUSY_TIMEOUT_MS);
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        return config.createConnection(jdbcUrl);
+        // A target is an existing database: never create a file, never load code into the engine.
+        config.resetOpenMode(SQLiteOpenMode.CREATE);
+        config.enableLoadExtension(false);
+        Connection connection = config.createConnection(jdbcUrl);
+        // SQLite reads the file's header on first use: a file that is no database fails here, as a
+        // connection, not later as a statement with a message of its own.
+        try (Statement statement = connection.createStatement()) {
+            statement.executeQuery("SELECT count(*) FROM sqlite_master").close();
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
     }
 
     @Override
@@ -157,6 +171,15 @@ final class SqliteDialect extends SqlDialect {
     @Override
     public List<String> legacyDependents(Connection connection, TableRef t) throws SQLException {
         return trialDrop(connection, t, c -> Optional.empty()).stream().toList();
+    }
+
+    /** SQLite's refusal names the index, view or trigger ("error in view v after drop column"); the catalog spells it. */
+    @Override
+    protected String explainRefusal(Connection connection, TableRef t, String engineMessage) throws SQLException {
+        List<String> named = strings(connection, "SELECT type || ' ' || name FROM sqlite_master"
+                + " WHERE type IN ('index', 'view', 'trigger') AND name <> ? ORDER BY type, name", t.table())
+                .stream().filter(object -> mentions(engineMessage, object.substring(object.indexOf(' ') + 1))).toList();
+        return named.isEmpty() ? super.explainRefusal(connection, t, engineMessage) : String.join(", ", named);
     }
 
     @Override
