@@ -4,6 +4,7 @@ import io.ulidmesh.common.error.DomainException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.jboss.logging.Logger;
 
 /**
  * How every service's store talks to its own PostgreSQL. No connection to be had is UNAVAILABLE; a
@@ -11,6 +12,7 @@ import javax.sql.DataSource;
  * {@link io.ulidmesh.common.error.GrpcErrorMapping} turns into UNAVAILABLE (connection lost) or INTERNAL.
  */
 public final class Jdbc {
+    private static final Logger LOG = Logger.getLogger(Jdbc.class);
     private Jdbc() {
     }
 
@@ -50,7 +52,9 @@ public final class Jdbc {
         try {
             return dataSource.getConnection();
         } catch (SQLException e) {
-            throw DomainException.unavailable("the service's database is unavailable: " + e.getMessage(), e);
+            // The driver's text (host, port, role) stays in the log; the caller learns only what to do.
+            LOG.warnf("no connection to the service's database: %s", e.getMessage());
+            throw DomainException.unavailable("the service's database is unavailable; retry later", e);
         }
     }
 
