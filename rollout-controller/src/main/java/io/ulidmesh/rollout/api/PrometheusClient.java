@@ -1,5 +1,6 @@
 package io.ulidmesh.rollout.api;
 
+import io.ulidmesh.common.actor.AuditText;
 import io.ulidmesh.rollout.domain.port.PeerFailure;
 import io.ulidmesh.rollout.domain.port.SignalSourcePort;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.OptionalDouble;
@@ -19,6 +21,8 @@ public class PrometheusClient implements SignalSourcePort {
     // The first sample of a vector result or a scalar: "value":[<time>,"<number>"]
     private static final Pattern VALUE = Pattern.compile("\"value\"\\s*:\\s*\\[\\s*[0-9.eE+-]+\\s*,\\s*\"([^\"]*)\"\\s*]");
     private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"(\\w+)\"");
+    // Prometheus' own explanation of a refused query: "error":"<text>"
+    private static final Pattern ERROR = Pattern.compile("\"error\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.){0,300})");
     private final String defaultUrl;
     private final Duration timeout;
     private final HttpClient http;
@@ -36,8 +40,11 @@ public class PrometheusClient implements SignalSourcePort {
         HttpResponse<String> response;
         try {
             response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw new PeerFailure("Prometheus at " + base + " did not answer within " + timeout.toMillis() + "ms", true, e);
         } catch (IOException e) {
-            throw new PeerFailure("Prometheus at " + base + " did not answer: " + e.getMessage(), true, e);
+            // The HTTP client's own text (addresses, resolver and TLS detail) stays in the cause, for the log only.
+            throw new PeerFailure("Prometheus at " + base + " could not be reached", true, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PeerFailure("interrupted querying Prometheus at " + base, true, e);
@@ -45,8 +52,9 @@ public class PrometheusClient implements SignalSourcePort {
         String body = response.body();
         Matcher status = STATUS.matcher(body);
         if (response.statusCode() != 200 || !status.find() || !status.group(1).equals("success")) {
-            throw new PeerFailure("Prometheus at " + base + " refused the query (HTTP " + response.statusCode() + "): "
-                    + (body.length() > 300 ? body.substring(0, 300) : body), response.statusCode() >= 500, null);
+            Matcher error = ERROR.matcher(body);
+            throw new PeerFailure("Prometheus at " + base + " refused the query (HTTP " + response.statusCode() + ")"
+                    + (error.find() ? ": " + AuditText.escape(error.group(1)) : ""), response.statusCode() >= 500, null);
         }
         Matcher value = VALUE.matcher(body);
         if (!value.find()) {

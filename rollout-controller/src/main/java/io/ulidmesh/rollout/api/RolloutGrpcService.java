@@ -26,8 +26,7 @@ import io.ulidmesh.rollout.domain.Readiness;
 import io.ulidmesh.rollout.domain.RolloutQueries;
 import io.ulidmesh.rollout.domain.RolloutRecord;
 import io.ulidmesh.rollout.domain.RolloutView;
-import io.ulidmesh.rollout.domain.plan.Plan;
-import io.ulidmesh.rollout.domain.plan.PlanParser;
+import io.ulidmesh.rollout.domain.plan.InputText;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -141,6 +140,7 @@ public class RolloutGrpcService extends MutinyRolloutServiceGrpc.RolloutServiceI
     public Uni<ReportSignalResponse> reportSignal(ReportSignalRequest request) {
         long received = System.nanoTime();
         return Uni.createFrom().completionStage(() -> {
+            InputText.plain("labels", request.getLabelsMap());
             String label = request.getLabelsMap().get("rollout_id");
             String only = label == null ? null : ProtoMapping.rolloutId("labels.rollout_id", label);
             return engine.submit(() -> actions.report(request.getName(), request.getValue(), only, received));
@@ -150,12 +150,11 @@ public class RolloutGrpcService extends MutinyRolloutServiceGrpc.RolloutServiceI
     @Override
     public Uni<ReadinessReport> checkReadiness(CheckReadinessRequest request) {
         return Blocking.call(() -> {
-            Plan plan = switch (request.getSubjectCase()) {
-                case PLAN_YAML -> PlanParser.parse(request.getPlanYaml());
-                case ID -> queries.plan(ProtoMapping.rolloutId("id", request.getId()));
+            return ProtoMapping.readiness(switch (request.getSubjectCase()) {
+                case PLAN_YAML -> readiness.check(request.getPlanYaml());
+                case ID -> readiness.check(queries.plan(ProtoMapping.rolloutId("id", request.getId())));
                 default -> throw DomainException.invalid("give plan_yaml or id");
-            };
-            return ProtoMapping.readiness(readiness.check(plan));
+            });
         });
     }
 

@@ -18,6 +18,7 @@ import io.ulidmesh.rollout.domain.RolloutDriver;
 import io.ulidmesh.rollout.domain.RolloutLog;
 import io.ulidmesh.rollout.domain.RolloutQueries;
 import io.ulidmesh.rollout.domain.SignalMonitor;
+import io.ulidmesh.rollout.domain.plan.SignalAllowlist;
 import io.ulidmesh.rollout.domain.port.FlagPort;
 import io.ulidmesh.rollout.domain.port.HealthPort;
 import io.ulidmesh.rollout.domain.port.Leadership;
@@ -96,10 +97,18 @@ public class RolloutBeans {
         return new RolloutLog(store, metrics);
     }
 
+    /** Built at startup: a bad entry (or a prometheus-url that is not http(s)) stops the service, naming the setting. */
     @Produces
     @Singleton
-    SignalMonitor signals(SignalSourcePort prometheus, HealthPort health, RolloutStore store, RolloutLog log, MetricsPort metrics) {
-        return new SignalMonitor(prometheus, health, store, log, metrics);
+    SignalAllowlist signalAllowlist(RolloutConfig config) {
+        return new SignalAllowlist(config.prometheusUrl(), config.allowedSignalUrls(), config.allowedHealthTargets());
+    }
+
+    @Produces
+    @Singleton
+    SignalMonitor signals(SignalSourcePort prometheus, HealthPort health, SignalAllowlist allowlist, RolloutStore store, RolloutLog log,
+                          MetricsPort metrics) {
+        return new SignalMonitor(prometheus, health, allowlist, store, log, metrics);
     }
 
     @Produces

@@ -3,6 +3,7 @@ package io.ulidmesh.rollout.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Settings of the controller ({@code ulidmesh.rollout.*}). */
@@ -19,6 +20,17 @@ public interface RolloutConfig {
     /** Base URL of the Prometheus server that prometheus signals without their own url query. */
     @WithDefault("http://localhost:9090")
     String prometheusUrl();
+
+    /**
+     * URL prefixes (scheme, host, port, path) a prometheus signal may query, the configured
+     * Prometheus included; nothing else is ever requested. Default: the configured Prometheus.
+     */
+    @WithDefault("${ulidmesh.rollout.prometheus-url}")
+    List<String> allowedSignalUrls();
+
+    /** host:port a grpc-health signal may check. Default: the flag service and the migration worker. */
+    @WithDefault("${ulidmesh.rollout.flag-service},${ulidmesh.rollout.migration-worker}")
+    List<String> allowedHealthTargets();
 
     /** How often the engine looks at active rollouts. */
     @WithDefault("100ms")

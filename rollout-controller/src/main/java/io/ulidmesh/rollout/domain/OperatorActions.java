@@ -5,6 +5,7 @@ import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.common.ulid.Ulids;
 import io.ulidmesh.rollout.domain.RolloutEventRecord.EventType;
 import io.ulidmesh.rollout.domain.RolloutRecord.RollbackKind;
+import io.ulidmesh.rollout.domain.plan.InputText;
 import io.ulidmesh.rollout.domain.plan.Plan;
 import io.ulidmesh.rollout.domain.plan.PlanParser;
 import io.ulidmesh.rollout.domain.plan.SignalSource;
@@ -27,6 +28,8 @@ import org.jboss.logging.Logger;
  */
 public final class OperatorActions {
     private static final Logger LOG = Logger.getLogger(OperatorActions.class);
+    /** Longest reason an operator may give. */
+    public static final int MAX_REASON = 500;
 
     private final RolloutStore store;
     private final RolloutLog log;
@@ -48,7 +51,7 @@ public final class OperatorActions {
     }
 
     public RolloutRecord create(String yaml, boolean start, String actor) {
-        Plan plan = PlanParser.parse(yaml);
+        Plan plan = PlanParser.parse(yaml, signals.allowlist());
         requireLeader();
         String id = Ulids.format(UlidCreator.getMonotonicUlid());
         Instant now = Instant.now();
@@ -65,18 +68,19 @@ public final class OperatorActions {
     }
 
     public RolloutRecord start(String id, String reason, String actor) {
+        String why = reasonOr(reason, "started");
         requireLeader();
         RolloutRecord r = store.get(id);
         requireState(r, "start", RolloutStatus.PENDING);
-        String why = reasonOr(reason, "started");
+        requirePullable(r);
         log.save(r.moved(RolloutStatus.RUNNING, 0, why, null), List.of(), EventType.STARTED, "", "started: " + why, actor);
         LOG.infof("rollout %s (%s) started by %s: %s", id, r.name(), actor, why);
         return advanced(id);
     }
 
     public RolloutRecord pause(String id, String reason, String actor) {
-        requireLeader();
         String why = requireReason(reason, "PauseRollout");
+        requireLeader();
         RolloutRecord r = store.get(id);
         requireState(r, "pause", RolloutStatus.RUNNING);
         List<PhaseRecord> changed = new ArrayList<>();
@@ -93,10 +97,11 @@ public final class OperatorActions {
 
     /** Resumes a paused rollout, or retries the phase after the one a rollback stopped at, as a new attempt. */
     public RolloutRecord resume(String id, String reason, String actor) {
+        String why = reasonOr(reason, "resumed");
         requireLeader();
         RolloutRecord r = store.get(id);
         requireState(r, "resume", RolloutStatus.PAUSED, RolloutStatus.ROLLED_BACK);
-        String why = reasonOr(reason, "resumed");
+        requirePullable(r);
         signals.forget(id);
         if (r.state() == RolloutStatus.PAUSED) {
             List<PhaseRecord> changed = new ArrayList<>();
@@ -118,6 +123,7 @@ public final class OperatorActions {
 
     /** Skips the rest of a baking phase's bake and passes its manual gate. */
     public RolloutRecord promote(String id, String reason, String actor) {
+        String why = reasonOr(reason, "promoted");
         requireLeader();
         RolloutRecord r = store.get(id);
         requireState(r, "promote", RolloutStatus.RUNNING, RolloutStatus.PAUSED);
@@ -126,7 +132,6 @@ public final class OperatorActions {
             throw DomainException.failedPrecondition("rollout " + id + " phase " + r.currentPhaseName() + " is "
                     + (p == null ? "not started" : p.state()) + "; only a baking phase or one waiting at its gate can be promoted");
         }
-        String why = reasonOr(reason, "promoted");
         boolean paused = r.state() == RolloutStatus.PAUSED;
         PhaseRecord promoted = p.withGatePassed(true).withBake(paused ? null : Instant.now(), paused ? 0L : null);
         log.save(r, List.of(promoted), EventType.PROMOTED, p.name(), "promoted past the bake and gate of " + p.name() + ": " + why,
@@ -137,8 +142,8 @@ public final class OperatorActions {
 
     /** Rolls back the current phase (one more phase back from ROLLED_BACK). */
     public RolloutRecord rollback(String id, String reason, String actor) {
-        requireLeader();
         String why = requireReason(reason, "RollbackRollout");
+        requireLeader();
         RolloutRecord r = store.get(id);
         requireState(r, "roll back", RolloutStatus.RUNNING, RolloutStatus.PAUSED, RolloutStatus.ROLLED_BACK,
                 RolloutStatus.COMPLETED, RolloutStatus.FAILED);
@@ -151,8 +156,8 @@ public final class OperatorActions {
 
     /** Undoes every applied phase; a rollout that never started is only marked ABORTED. */
     public RolloutRecord abort(String id, String reason, String actor) {
-        requireLeader();
         String why = requireReason(reason, "AbortRollout");
+        requireLeader();
         RolloutRecord r = store.get(id);
         if (r.state() == RolloutStatus.ABORTED) {
             throw DomainException.failedPrecondition("rollout " + id + " is already ABORTED");
@@ -178,11 +183,14 @@ public final class OperatorActions {
         if (name.isBlank()) {
             throw DomainException.invalid("name is required: the signal's name as plans declare it");
         }
+        InputText.plain("name", name);
+        if (!PlanParser.NAME.matcher(name).matches()) {
+            throw DomainException.invalid("name: '" + name + "' must match " + PlanParser.NAME.pattern() + ", as signal names in plans do");
+        }
         if (!Double.isFinite(value)) {
             throw DomainException.invalid("value must be a finite number, got " + value);
         }
         requireLeader();
-        metrics.signal(name, value);
         List<String> ids = onlyRollout == null ? store.idsIn(List.of(RolloutStatus.RUNNING)) : List.of(onlyRollout);
         int evaluated = 0;
         List<String> triggered = new ArrayList<>();
@@ -196,7 +204,10 @@ public final class OperatorActions {
             if (signal.isEmpty() || signal.get().source() != SignalSource.PUSH) {
                 continue;
             }
-            evaluated++;
+            if (evaluated++ == 0) {
+                // Only a signal a running plan declares gets a gauge: the label values are names operators chose, not pushers.
+                metrics.signal(name, value);
+            }
             Optional<SignalMonitor.Breach> breach = signals.evaluate(r, plan, signal.get(), value, null, receivedNanos);
             if (breach.isPresent()) {
                 driver.rollBack(id, breach.get());
@@ -226,14 +237,32 @@ public final class OperatorActions {
                 + ", not " + String.join(" or ", Arrays.stream(allowed).map(Enum::name).toList()));
     }
 
+    /** A rollout whose plan names signal sources outside the allowlist (stored before the list changed) does not run. */
+    private void requirePullable(RolloutRecord r) {
+        List<String> refused = signals.allowlist().problems(plans.of(r));
+        if (!refused.isEmpty()) {
+            throw DomainException.failedPrecondition("rollout " + r.id() + " cannot run: its plan's signals may not be pulled: "
+                    + String.join("; ", refused));
+        }
+    }
+
     private static String requireReason(String reason, String rpc) {
         if (reason == null || reason.isBlank()) {
             throw DomainException.invalid("reason is required for " + rpc);
         }
-        return reason.strip();
+        return checked(reason);
     }
 
     private static String reasonOr(String reason, String fallback) {
-        return reason == null || reason.isBlank() ? fallback : reason.strip();
+        return reason == null || reason.isBlank() ? fallback : checked(reason);
+    }
+
+    /** A reason goes into events, log lines and the reasons of flag changes: one line of bounded length. */
+    private static String checked(String reason) {
+        InputText.plain("reason", reason);
+        if (reason.length() > MAX_REASON) {
+            throw DomainException.invalid("reason: " + reason.length() + " characters, more than " + MAX_REASON);
+        }
+        return reason.strip();
     }
 }

@@ -10,7 +10,7 @@ public final class Plans {
     private final Map<String, Plan> byRollout = new ConcurrentHashMap<>();
 
     public Plan of(RolloutRecord r) {
-        return byRollout.computeIfAbsent(r.id(), k -> PlanParser.parse(r.planYaml()));
+        return byRollout.computeIfAbsent(r.id(), k -> PlanParser.stored(r.planYaml()));
     }
 
     void put(String rolloutId, Plan plan) {

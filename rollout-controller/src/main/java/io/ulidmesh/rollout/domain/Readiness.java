@@ -1,8 +1,10 @@
 package io.ulidmesh.rollout.domain;
 
+import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.rollout.domain.plan.FlagValue;
 import io.ulidmesh.rollout.domain.plan.Numbers;
 import io.ulidmesh.rollout.domain.plan.Plan;
+import io.ulidmesh.rollout.domain.plan.PlanParser;
 import io.ulidmesh.rollout.domain.plan.PlannedMigration;
 import io.ulidmesh.rollout.domain.plan.SignalSource;
 import io.ulidmesh.rollout.domain.plan.SignalSpec;
@@ -42,7 +44,27 @@ public final class Readiness {
     public record Check(String name, boolean passed, String detail) {
     }
 
+    /**
+     * The checklist of a plan from a request; INVALID_ARGUMENT, before any request is sent, when the
+     * plan is invalid or its signals may not be pulled.
+     */
+    public List<Check> check(String planYaml) {
+        return checks(PlanParser.parse(planYaml, signals.allowlist()));
+    }
+
+    /**
+     * The checklist of a stored rollout's plan; FAILED_PRECONDITION, before any request is sent,
+     * when its signals may no longer be pulled.
+     */
     public List<Check> check(Plan plan) {
+        List<String> refused = signals.allowlist().problems(plan);
+        if (!refused.isEmpty()) {
+            throw DomainException.failedPrecondition("the plan's signals may not be pulled: " + String.join("; ", refused));
+        }
+        return checks(plan);
+    }
+
+    private List<Check> checks(Plan plan) {
         List<Check> checks = new ArrayList<>();
         boolean flagsUp = service(checks, "flag-service", flagServiceAddress);
         boolean migrations = plan.phases().stream().anyMatch(p -> !p.migrations().isEmpty());

@@ -26,7 +26,11 @@ public final class RolloutLog {
 
     public void save(RolloutRecord r, List<PhaseRecord> phases, EventType type, String phase, String message, String actor) {
         store.save(r, phases, type, phase, message, actor);
-        metrics.phase(r.id(), r.name(), r.currentPhase());
+        if (r.state() == RolloutStatus.COMPLETED || r.state() == RolloutStatus.ABORTED) {
+            metrics.ended(r.id());
+        } else {
+            metrics.phase(r.id(), r.name(), r.currentPhase());
+        }
     }
 
     /** Records a phase attempt's journal and the phase as APPLYING, before it changes anything. */

@@ -5,6 +5,7 @@ import io.ulidmesh.rollout.domain.plan.NoDataPolicy;
 import io.ulidmesh.rollout.domain.plan.Numbers;
 import io.ulidmesh.rollout.domain.plan.Plan;
 import io.ulidmesh.rollout.domain.plan.RuleSpec;
+import io.ulidmesh.rollout.domain.plan.SignalAllowlist;
 import io.ulidmesh.rollout.domain.plan.SignalSource;
 import io.ulidmesh.rollout.domain.plan.SignalSpec;
 import io.ulidmesh.rollout.domain.port.HealthPort;
@@ -33,6 +34,7 @@ public final class SignalMonitor {
 
     private final SignalSourcePort prometheus;
     private final HealthPort health;
+    private final SignalAllowlist allowlist;
     private final RolloutStore store;
     private final RolloutLog log;
     private final MetricsPort metrics;
@@ -40,9 +42,11 @@ public final class SignalMonitor {
     private final Map<String, Instant> lastPull = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> withoutData = new ConcurrentHashMap<>();
 
-    public SignalMonitor(SignalSourcePort prometheus, HealthPort health, RolloutStore store, RolloutLog log, MetricsPort metrics) {
+    public SignalMonitor(SignalSourcePort prometheus, HealthPort health, SignalAllowlist allowlist, RolloutStore store, RolloutLog log,
+                         MetricsPort metrics) {
         this.prometheus = prometheus;
         this.health = health;
+        this.allowlist = allowlist;
         this.store = store;
         this.log = log;
         this.metrics = metrics;
@@ -52,8 +56,21 @@ public final class SignalMonitor {
     public record Breach(String reason, long detectedNanos) {
     }
 
-    /** The current value of a pulled signal: the PromQL result, or 1 when the health endpoint is SERVING, else 0. */
+    /** Where pulled signals may come from: plans from requests are parsed against it. */
+    public SignalAllowlist allowlist() {
+        return allowlist;
+    }
+
+    /**
+     * The current value of a pulled signal: the PromQL result, or 1 when the health endpoint is
+     * SERVING, else 0. A source outside the allowlist (a stored plan older than the list) is a
+     * failure without any request sent.
+     */
     public OptionalDouble pull(SignalSpec s) {
+        String refused = allowlist.problem(s);
+        if (refused != null) {
+            throw new PeerFailure("signal " + s.name() + " is not pulled: " + refused, false, null);
+        }
         if (s.source() == SignalSource.PROMETHEUS) {
             return prometheus.query(s.url(), s.query());
         }
@@ -79,12 +96,15 @@ public final class SignalMonitor {
             long at = System.nanoTime();
             OptionalDouble value;
             String gap;
+            String cause = "";
             try {
                 value = pull(s);
                 gap = value.isPresent() ? null : "the source answered without data";
             } catch (PeerFailure e) {
                 value = OptionalDouble.empty();
                 gap = e.getMessage();
+                // the client's own exception text stays in this log: events and last_reason, which clients read, get the gap only
+                cause = e.getCause() == null ? "" : " (" + e.getCause() + ")";
             }
             Set<String> missing = withoutData.computeIfAbsent(r.id(), k -> ConcurrentHashMap.newKeySet());
             Optional<Breach> breach = Optional.empty();
@@ -96,7 +116,7 @@ public final class SignalMonitor {
                 if (missing.add(s.name())) {
                     log.event(r.id(), EventType.SIGNAL_NO_DATA, r.currentPhaseName(), "signal " + s.name() + " has no data ("
                             + gap + "); policy " + s.onNoData().name().toLowerCase(Locale.ROOT));
-                    LOG.warnf("rollout %s signal %s has no data: %s", r.id(), s.name(), gap);
+                    LOG.warnf("rollout %s signal %s has no data: %s%s", r.id(), s.name(), gap, cause);
                 }
                 if (s.onNoData() == NoDataPolicy.BREACH) {
                     breach = evaluate(r, plan, s, null, gap, at);

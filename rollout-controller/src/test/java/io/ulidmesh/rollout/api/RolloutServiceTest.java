@@ -280,7 +280,7 @@ class RolloutServiceTest {
                 "service flag-service healthy=false", "service migration-worker healthy=false", "flag ulid_resolution known=false",
                 "target crackerjack known=false", "signal e answering=true", "signal p answering=false", "signal h answering=false");
         assertThat(report.getChecks(0).getDetail()).contains("127.0.0.1:9").contains("UNAVAILABLE");
-        assertThat(report.getChecks(5).getDetail()).contains("Prometheus at http://127.0.0.1:9 did not answer");
+        assertThat(report.getChecks(5).getDetail()).isEqualTo("Prometheus at http://127.0.0.1:9 could not be reached");
     }
 
     @Test

@@ -1,14 +1,21 @@
 package io.ulidmesh.rollout.domain;
 
+import io.ulidmesh.rollout.domain.plan.SignalAllowlist;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The rollout logic wired as config/RolloutBeans wires it, over in-memory ports; everything runs on the caller's thread. */
 final class Controller {
+    static final String PROMETHEUS = "http://prometheus:9090";
     final InMemoryRolloutStore store;
     final FakeFlags flags;
     final FakeWorker worker;
     final FakeSignals sources;
     final RecordingMetrics metrics = new RecordingMetrics();
+    /** The configured Prometheus, and the health targets the tests' plans and peers use. */
+    static final SignalAllowlist ALLOWLIST = new SignalAllowlist(PROMETHEUS, List.of(PROMETHEUS),
+            List.of("flags:1", "worker:1", "svc:1", "a:1", "b:1", "c:1"));
+    final SignalAllowlist allowlist;
     final AtomicBoolean leader = new AtomicBoolean(true);
     final Plans plans = new Plans();
     final RolloutLog log;
@@ -21,21 +28,27 @@ final class Controller {
     final RolloutQueries queries;
 
     Controller() {
-        this(new InMemoryRolloutStore(), new FakeFlags(), new FakeWorker(), new FakeSignals());
+        this(new InMemoryRolloutStore(), new FakeFlags(), new FakeWorker(), new FakeSignals(), ALLOWLIST);
     }
 
     /** A second controller on the same database and peers: a restart, or a standby taking over. */
     Controller(Controller previous) {
-        this(previous.store, previous.flags, previous.worker, previous.sources);
+        this(previous, previous.allowlist);
     }
 
-    private Controller(InMemoryRolloutStore store, FakeFlags flags, FakeWorker worker, FakeSignals sources) {
+    /** A restart with other allowed signal sources. */
+    Controller(Controller previous, SignalAllowlist allowlist) {
+        this(previous.store, previous.flags, previous.worker, previous.sources, allowlist);
+    }
+
+    private Controller(InMemoryRolloutStore store, FakeFlags flags, FakeWorker worker, FakeSignals sources, SignalAllowlist allowlist) {
+        this.allowlist = allowlist;
         this.store = store;
         this.flags = flags;
         this.worker = worker;
         this.sources = sources;
         log = new RolloutLog(store, metrics);
-        signals = new SignalMonitor(sources, sources, store, log, metrics);
+        signals = new SignalMonitor(sources, sources, allowlist, store, log, metrics);
         flagWriter = new FlagWriter(flags, store, log);
         migrations = new MigrationDriver(worker, store, log);
         rollback = new RollbackRunner(store, log, plans, flagWriter, migrations, signals, metrics);

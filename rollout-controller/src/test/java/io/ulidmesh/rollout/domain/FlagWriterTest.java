@@ -30,7 +30,8 @@ class FlagWriterTest {
         assertThat(entry.prevExists()).isTrue();
         assertThat(entry.prevBasisPoints()).isEqualTo(1_000);
         assertThat(entry.prevVersion()).isEqualTo(1L);
-        assertThat(c.flags.reasons).containsExactly("rollout writes (" + r.id() + ") phase canary");
+        // the reason names the operator the controller acts for
+        assertThat(c.flags.reasons).containsExactly("rollout writes (" + r.id() + ") phase canary, for alice");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.common.error.ErrorKind;
 import io.ulidmesh.rollout.domain.RolloutEventRecord.EventType;
+import io.ulidmesh.rollout.domain.plan.SignalAllowlist;
 import io.ulidmesh.rollout.domain.port.FlagState;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,6 +116,55 @@ class OperatorActionsTest {
         assertThat(c.actions.report("errors", 1, null, 0).evaluated()).isEqualTo(1);
         assertThat(c.actions.report("errors", 1, pending.id(), 0).evaluated()).isZero();
         assertThat(c.actions.report("errors", 1, declares.id(), 0).evaluated()).isEqualTo(1);
+    }
+
+    @Test
+    void reasonsAndSignalNamesAreOneLineAndRefusedOnesChangeNothing() {
+        RolloutRecord r = c.start(PUSHED);
+        String id = r.id();
+        int events = c.store.events(id).size();
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> c.actions.pause(id, "freeze\nINFO forged line", "alice"),
+                "reason: control character U+000A at position 7 is not allowed");
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> c.actions.rollback(id, "\u001b[2Jgone", "alice"),
+                "reason: control character U+001B");
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> c.actions.abort(id, "nul\u0000", "alice"), "U+0000");
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> c.actions.promote(id, "x".repeat(501), "alice"),
+                "reason: 501 characters, more than 500");
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> c.actions.report("errors\u001b", 9, null, 0), "name: control character U+001B");
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> c.actions.report("errors rate", 9, null, 0), "name: 'errors rate' must match");
+        assertThat(c.get(id)).isEqualTo(r);
+        assertThat(c.store.events(id)).hasSize(events);
+        assertThat(c.metrics.signals).isEmpty();
+        // the longest reason passes
+        assertThat(c.actions.pause(id, "x".repeat(500), "alice").state()).isEqualTo(RolloutStatus.PAUSED);
+    }
+
+    @Test
+    void gaugesCarryOnlyNamesFromPlansAndOnlyWhileARolloutIsInProgress() {
+        RolloutRecord r = c.start(PUSHED);
+        assertThat(c.actions.report("anything_a_pusher_likes", 1, null, 0).evaluated()).isZero();
+        assertThat(c.actions.report("errors", 1, null, 0).evaluated()).isEqualTo(1);
+        assertThat(c.metrics.signals).containsOnlyKeys("errors");
+        assertThat(c.metrics.phases).containsEntry(r.id(), 1);
+        c.actions.abort(r.id(), "done", "alice");
+        assertThat(c.metrics.phases).doesNotContainKey(r.id());
+        RolloutRecord done = c.start("name: quick\nphases: [ { name: a } ]\n");
+        assertThat(done.state()).isEqualTo(RolloutStatus.COMPLETED);
+        assertThat(c.metrics.phases).doesNotContainKey(done.id());
+    }
+
+    @Test
+    void aStoredPlanWhoseSourcesAreNoLongerAllowedDoesNotStart() {
+        RolloutRecord r = c.actions.create("""
+                name: watched
+                signals: [ { name: up, source: grpc-health, target: "svc:1" } ]
+                phases: [ { name: a, bake: 1h } ]
+                """, false, "alice");
+        Controller narrower = new Controller(c, new SignalAllowlist(Controller.PROMETHEUS, List.of(Controller.PROMETHEUS), List.of()));
+        assertRefused(ErrorKind.FAILED_PRECONDITION, () -> narrower.actions.start(r.id(), "go", "alice"), "rollout " + r.id()
+                + " cannot run: its plan's signals may not be pulled: signals[0].target: 'svc:1' is not an allowed health target");
+        assertThat(narrower.get(r.id()).state()).isEqualTo(RolloutStatus.PENDING);
+        assertThat(c.sources.asked).isEmpty();
     }
 
     static void assertRefused(ErrorKind kind, ThrowingCallable call, String message) {

@@ -1,7 +1,10 @@
 package io.ulidmesh.rollout.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ulidmesh.common.error.DomainException;
+import io.ulidmesh.common.error.ErrorKind;
 import io.ulidmesh.rollout.domain.plan.PlanParser;
 import io.ulidmesh.rollout.domain.port.MigrationTarget;
 import io.ulidmesh.rollout.domain.port.PeerHealth;
@@ -45,6 +48,33 @@ class ReadinessTest {
                 "signal e answering=true: pushed through ReportSignal",
                 "signal p answering=true: prometheus value 1",
                 "signal h answering=true: grpc-health value 1");
+    }
+
+    @Test
+    void aPlanNamingSourcesOutsideTheAllowlistIsRefusedBeforeAnyRequest() {
+        c.sources.health.put("flags:1", PeerHealth.SERVING);
+        String yaml = """
+                name: ssrf
+                signals:
+                  - { name: f, source: prometheus, query: up, url: "file:///etc/passwd" }
+                  - { name: m, source: prometheus, query: up, url: "http://169.254.169.254" }
+                  - { name: h, source: grpc-health, target: "db:5432" }
+                phases: [ { name: a } ]
+                """;
+        assertThatThrownBy(() -> readiness.check(yaml)).isInstanceOfSatisfying(DomainException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+            assertThat(e.getMessage()).contains("line 3: signals[0].url: must be an http or https URL, not file:",
+                    "line 4: signals[1].url: 'http://169.254.169.254' is not under an allowed signal URL",
+                    "line 5: signals[2].target: 'db:5432' is not an allowed health target");
+        });
+        // the same plan stored before the list was narrowed
+        assertThatThrownBy(() -> readiness.check(PlanParser.stored(yaml))).isInstanceOfSatisfying(DomainException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION);
+            assertThat(e.getMessage()).startsWith("the plan's signals may not be pulled: signals[0].url: must be an http or https URL");
+        });
+        assertThat(c.sources.asked).isEmpty();
+        assertThat(readiness.check(PLAN)).hasSize(8);
+        assertThat(c.sources.asked).isNotEmpty();
     }
 
     @Test

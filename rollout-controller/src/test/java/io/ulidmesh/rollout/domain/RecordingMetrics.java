@@ -20,6 +20,11 @@ final class RecordingMetrics implements MetricsPort {
     }
 
     @Override
+    public void ended(String rolloutId) {
+        phases.remove(rolloutId);
+    }
+
+    @Override
     public synchronized void rollback(String reason) {
         rollbacks.add(reason);
     }

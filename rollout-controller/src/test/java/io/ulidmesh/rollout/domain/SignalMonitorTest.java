@@ -10,6 +10,7 @@ import io.ulidmesh.rollout.domain.plan.SignalSpec;
 import io.ulidmesh.rollout.domain.port.PeerFailure;
 import io.ulidmesh.rollout.domain.port.PeerHealth;
 import java.util.OptionalDouble;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
@@ -31,11 +32,33 @@ class SignalMonitorTest {
     }
 
     @Test
+    void aSourceOutsideTheAllowlistIsNeverAsked() {
+        c.sources.health.put("evil:22", PeerHealth.SERVING);
+        c.sources.queries.put("up", OptionalDouble.of(1));
+
+        assertThatThrownBy(() -> c.signals.pull(signal("h", SignalSource.GRPC_HEALTH, "", "evil:22"))).isInstanceOf(PeerFailure.class)
+                .hasMessage("signal h is not pulled: target: 'evil:22' is not an allowed health target"
+                        + " (ulidmesh.rollout.allowed-health-targets)");
+        SignalSpec elsewhere = new SignalSpec("p", SignalSource.PROMETHEUS, "up", "http://prometheus:9091", "", "", NoDataPolicy.WAIT);
+        assertThatThrownBy(() -> c.signals.pull(elsewhere)).isInstanceOf(PeerFailure.class)
+                .hasMessageContaining("url: 'http://prometheus:9091' is not under an allowed signal URL");
+        SignalSpec file = new SignalSpec("p", SignalSource.PROMETHEUS, "up", "file:///etc/passwd", "", "", NoDataPolicy.WAIT);
+        assertThatThrownBy(() -> c.signals.pull(file)).isInstanceOf(PeerFailure.class)
+                .hasMessageContaining("url: must be an http or https URL, not file:");
+        assertThat(c.sources.asked).isEmpty();
+        // the configured Prometheus, and a path under it, are asked
+        assertThat(c.signals.pull(signal("p", SignalSource.PROMETHEUS, "up", ""))).hasValue(1);
+        assertThat(c.signals.pull(new SignalSpec("p", SignalSource.PROMETHEUS, "up", "http://PROMETHEUS:9090/", "", "",
+                NoDataPolicy.WAIT))).hasValue(1);
+        assertThat(c.sources.asked).hasSize(2);
+    }
+
+    @Test
     void aSignalWithoutDataHoldsTheBakeUnderTheWaitPolicyUntilItHasData() {
         c.sources.queries.put("rate", OptionalDouble.empty());
         RolloutRecord r = c.start("""
                 name: waits
-                interval: 1ms
+                interval: 1s
                 signals:
                   - { name: rate, source: prometheus, query: rate }
                 rollback:
@@ -58,7 +81,7 @@ class SignalMonitorTest {
         c.sources.queries.put("ghost", OptionalDouble.empty());
         RolloutRecord r = c.start("""
                 name: ghosts
-                interval: 1ms
+                interval: 1s
                 signals:
                   - { name: ghost, source: prometheus, query: ghost, on_no_data: breach }
                 rollback:
@@ -121,6 +144,7 @@ class SignalMonitorTest {
         while (!done.test(c.get(id))) {
             assertThat(System.nanoTime()).as("rollout %s reached the condition in time", id).isLessThan(deadline);
             c.driver.tick();
+            LockSupport.parkNanos(20_000_000); // pulls are due once a second, the shortest interval a plan may have
         }
         return c.get(id);
     }

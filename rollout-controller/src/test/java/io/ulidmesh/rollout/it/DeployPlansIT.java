@@ -29,6 +29,7 @@ import io.ulidmesh.proto.rollout.v1.RolloutState;
 import io.ulidmesh.testsupport.ServiceProcess;
 import io.ulidmesh.testsupport.TestChannels;
 import io.ulidmesh.testsupport.TestPostgres;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs the two plans of deploy/plans/ (the ULID ecosystem rollout and the OTP refactor) through
  * the real controller, flag service, migration worker and Prometheus. Only bakes (to 200ms) and
- * intervals (to 500ms) are shortened, and the resolution service's address is the flag service's,
+ * intervals (to 1s, the shortest a plan may have) are shortened, and the resolution service's address is the flag service's,
  * a real grpc.health.v1 server; everything else is the files as written.
  */
 class DeployPlansIT {
@@ -66,9 +67,14 @@ class DeployPlansIT {
 
     @BeforeAll
     static void start() throws Exception {
-        flagService = ServiceProcess.start("flag-service", database("flags"), Map.of());
+        String flagsDb = database("flags");
+        flagService = ServiceProcess.start("flag-service", flagsDb, Map.of());
         CLEANUP.add(flagService);
-        worker = ServiceProcess.start("migration-worker", database("worker"), Map.of());
+        dir = Files.createTempDirectory("ulidmesh-plans");
+        // the worker reaches only the targets' folder and the tests' PostgreSQL server
+        worker = ServiceProcess.start("migration-worker", database("worker"), Map.of(
+                "ulidmesh.migration.allowed-paths", dir.toString(),
+                "ulidmesh.migration.allowed-hosts", URI.create(flagsDb.substring("jdbc:".length())).getAuthority()));
         CLEANUP.add(worker);
         prometheus = PrometheusProcess.scraping("flag-service", flagService.address());
         CLEANUP.add(prometheus);
@@ -98,7 +104,6 @@ class DeployPlansIT {
         CLEANUP.add(traffic::interrupt);
         rollouts = RolloutServiceGrpc.newBlockingStub(channel(controller.port()));
 
-        dir = Files.createTempDirectory("ulidmesh-plans");
         String crackerjack = "jdbc:sqlite:" + dir.resolve("crackerjack.db");
         seed(DriverManager.getConnection(crackerjack), "CREATE TABLE jobs (id INTEGER PRIMARY KEY, test_file TEXT NOT NULL)",
                 "INSERT INTO jobs (id, test_file) VALUES (?, ?)");
@@ -153,7 +158,7 @@ class DeployPlansIT {
     static String plan(String file) throws Exception {
         return Files.readString(Path.of("..", "deploy", "plans", file))
                 .replaceAll("(?m)^(\\s*bake: )\\S+", "$1200ms")
-                .replaceAll("(?m)^interval: \\S+", "interval: 500ms")
+                .replaceAll("(?m)^interval: \\S+", "interval: 1s")
                 .replace("localhost:8681", flagService.address());
     }
 

@@ -254,7 +254,7 @@ class RolloutAcrossServicesIT {
         // Prometheus scrapes the flag service; the rule trips once it sees the tripwire flag on.
         Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
                 name: prom-it
-                interval: 500ms
+                interval: 1s
                 signals:
                   - name: tripwire
                     source: prometheus
@@ -278,7 +278,7 @@ class RolloutAcrossServicesIT {
         Controller c = shared;
         Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
                 name: nodata-it
-                interval: 300ms
+                interval: 1s
                 signals:
                   - { name: ghost, source: prometheus, query: 'sum(no_such_metric_anywhere)', on_no_data: breach }
                   - { name: peer, source: grpc-health, target: "%s" }
@@ -432,5 +432,18 @@ class RolloutAcrossServicesIT {
                 "line 3: rollback[0].signal: 'missing' is not declared under signals",
                 "line 5: phases[0].flags.f: 'maybe' is not on, off or a percentage",
                 "line 5: phases[0].bake: 'forever' is not a duration");
+        // the allowlists follow the configured peers and Prometheus: a plan may pull those, and nothing else
+        String prometheusHost = prometheus.url().substring("http://".length());
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> c.client().createRollout(CreateRolloutRequest.newBuilder().setPlanYaml("""
+                name: ssrf
+                signals:
+                  - { name: prom, source: prometheus, query: up, url: "%s/" }
+                  - { name: flags, source: grpc-health, target: "%s" }
+                  - { name: other, source: grpc-health, target: "%s" }
+                  - { name: page, source: prometheus, query: up, url: "http://%s" }
+                phases: [ { name: a } ]
+                """.formatted(prometheus.url(), flagService.address(), prometheusHost, flagService.address())).build()),
+                "invalid plan (2 problems)", "line 5: signals[2].target: '" + prometheusHost + "' is not an allowed health target",
+                "line 6: signals[3].url: 'http://" + flagService.address() + "' is not under an allowed signal URL");
     }
 }

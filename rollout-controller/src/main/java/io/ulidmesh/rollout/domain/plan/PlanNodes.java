@@ -15,6 +15,12 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /** A plan's YAML nodes as values, with a problem naming its line for every node that does not fit. */
 final class PlanNodes {
     final List<String> problems = new ArrayList<>();
+    /** Whether values may not hold control characters (a plan from a request). */
+    private final boolean plainValues;
+
+    PlanNodes(boolean plainValues) {
+        this.plainValues = plainValues;
+    }
 
     /** Records a problem at {@code node}'s line. */
     void problem(Node node, String text) {
@@ -56,11 +62,16 @@ final class PlanNodes {
     }
 
     String optionalText(Map<String, NodeTuple> fields, String path, String key) {
+        return optionalText(fields, path, key, false);
+    }
+
+    /** The field's text, "" when absent; {@code multiLine} allows tabs and line breaks in it (a query, a description). */
+    String optionalText(Map<String, NodeTuple> fields, String path, String key, boolean multiLine) {
         NodeTuple t = fields.get(key);
         if (t == null) {
             return "";
         }
-        String text = scalar(t.getValueNode(), path.isEmpty() ? key : path + "." + key);
+        String text = scalar(t.getValueNode(), path.isEmpty() ? key : path + "." + key, multiLine);
         return text == null ? "" : text.strip();
     }
 
@@ -117,7 +128,20 @@ final class PlanNodes {
     }
 
     String scalar(Node node, String path) {
+        return scalar(node, path, false);
+    }
+
+    /**
+     * A scalar's text. YAML escapes ("\e", "\0") put control characters into values that the raw
+     * text does not show, so each value is checked on its own; one that holds any is a problem (null).
+     */
+    String scalar(Node node, String path, boolean multiLine) {
         if (node instanceof ScalarNode s) {
+            String problem = plainValues ? InputText.problem(s.getValue(), multiLine) : null;
+            if (problem != null) {
+                problem(node, path + ": " + problem);
+                return null;
+            }
             return s.getValue();
         }
         problem(node, path + ": must be a single value, not a " + (node instanceof MappingNode ? "mapping" : "list"));

@@ -2,6 +2,7 @@ package io.ulidmesh.rollout.domain.plan;
 
 import io.ulidmesh.common.error.DomainException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,25 +23,53 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /**
  * Reads a plan from YAML through SnakeYAML's node API, so every problem carries its line. It goes
  * on after a problem and reports all of them at once: {@code line 7: phases[1].flags.x: ...}.
+ * A plan from a request meets every rule, the limits included; a stored plan was accepted once and
+ * is read again without the limits added since, so that no existing rollout becomes unreadable.
  */
 public final class PlanParser {
+    /** Plan, phase and signal names: signal names become metric labels and every name goes into log lines. */
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
     private static final Pattern FLAG_NAME = Pattern.compile("[a-z][a-z0-9_.-]{0,127}");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
     private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
-    private static final int MAX_PLAN_CHARS = 1 << 20;
+    /**
+     * Limits of a plan from a request (docs/rollout-controller.md, "Limits"). The byte limit sits
+     * below the gRPC server's 256 KiB message limit, so a plan too big is refused by name.
+     */
+    public static final int MAX_PLAN_BYTES = 128 * 1024;
+    public static final int MAX_PHASES = 100;
+    public static final int MAX_SIGNALS = 100;
+    public static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
 
-    private final PlanNodes nodes = new PlanNodes();
+    private final PlanNodes nodes;
+    private final boolean request;
+    private final SignalAllowlist allowlist;
 
-    private PlanParser() {
+    private PlanParser(boolean request, SignalAllowlist allowlist) {
+        this.nodes = new PlanNodes(request);
+        this.request = request;
+        this.allowlist = allowlist;
     }
 
-    /** The plan, or INVALID_ARGUMENT listing every problem with its line. */
+    /** A plan from a request, its signal sources not checked against an allowlist; INVALID_ARGUMENT listing every problem. */
     public static Plan parse(String yaml) {
-        PlanParser parser = new PlanParser();
-        Plan plan = parser.read(yaml == null ? "" : yaml);
-        if (!parser.nodes.problems.isEmpty()) {
-            throw DomainException.invalid("invalid plan (" + parser.nodes.problems.size() + " problem"
-                    + (parser.nodes.problems.size() == 1 ? "" : "s") + "): " + String.join("; ", parser.nodes.problems));
+        return parse(yaml, null);
+    }
+
+    /** A plan from a request whose pulled signals must come from {@code allowlist}; INVALID_ARGUMENT listing every problem. */
+    public static Plan parse(String yaml, SignalAllowlist allowlist) {
+        return new PlanParser(true, allowlist).result(yaml);
+    }
+
+    /** A stored plan, accepted when its rollout was created: read without the request limits. */
+    public static Plan stored(String yaml) {
+        return new PlanParser(false, null).result(yaml);
+    }
+
+    private Plan result(String yaml) {
+        Plan plan = read(yaml == null ? "" : yaml);
+        if (!nodes.problems.isEmpty()) {
+            throw DomainException.invalid("invalid plan (" + nodes.problems.size() + " problem"
+                    + (nodes.problems.size() == 1 ? "" : "s") + "): " + String.join("; ", nodes.problems));
         }
         return plan;
     }
@@ -50,8 +79,7 @@ public final class PlanParser {
             nodes.problems.add("line 1: the plan is empty");
             return null;
         }
-        if (yaml.length() > MAX_PLAN_CHARS) {
-            nodes.problems.add("line 1: the plan has " + yaml.length() + " characters, more than " + MAX_PLAN_CHARS);
+        if (request && !withinLimits(yaml)) {
             return null;
         }
         Node root;
@@ -76,11 +104,17 @@ public final class PlanParser {
         if (name != null && !NAME.matcher(name).matches()) {
             nodes.problem(fields.get("name").getValueNode(), "name: '" + name + "' must match " + NAME.pattern());
         }
+        nodes.optionalText(fields, "", "description", true);
         Duration interval = DEFAULT_INTERVAL;
         if (fields.containsKey("interval")) {
-            Duration d = nodes.duration(fields.get("interval").getValueNode(), "interval");
+            Node node = fields.get("interval").getValueNode();
+            Duration d = nodes.duration(node, "interval");
             if (d != null && d.isZero()) {
-                nodes.problem(fields.get("interval").getValueNode(), "interval: must be more than 0");
+                nodes.problem(node, "interval: must be more than 0");
+            } else if (d != null && request && d.compareTo(MIN_INTERVAL) < 0) {
+                // each interval pulls every signal: a shorter one would let a plan flood Prometheus and the health targets
+                nodes.problem(node, "interval: " + Durations.format(d) + " is less than the minimum of "
+                        + Durations.format(MIN_INTERVAL));
             } else if (d != null) {
                 interval = d;
             }
@@ -100,6 +134,10 @@ public final class PlanParser {
         List<SignalSpec> result = new ArrayList<>();
         Set<String> names = new HashSet<>();
         List<Node> items = nodes.sequence(node, "signals");
+        if (request && items.size() > MAX_SIGNALS) {
+            nodes.problem(node, "signals: " + items.size() + " signals, more than the " + MAX_SIGNALS + " a plan may declare");
+            return result;
+        }
         for (int i = 0; i < items.size(); i++) {
             String path = "signals[" + i + "]";
             if (!(items.get(i) instanceof MappingNode m)) {
@@ -108,24 +146,21 @@ public final class PlanParser {
             }
             Map<String, NodeTuple> f = nodes.fields(m, path, Set.of("name", "source", "query", "url", "target", "service", "on_no_data", "description"));
             String name = nodes.requiredText(f, m, path, "name");
-            if (name != null && !names.add(name)) {
-                nodes.problem(f.get("name").getValueNode(), path + ".name: signal '" + name + "' is declared twice");
-            }
+            name(f, path, name, "signal", names);
             String sourceText = nodes.requiredText(f, m, path, "source");
             SignalSource source = sourceText == null ? null : SignalSource.of(sourceText);
             if (sourceText != null && source == null) {
                 nodes.problem(f.get("source").getValueNode(), path + ".source: '" + sourceText
                         + "' is not one of prometheus, push, grpc-health");
             }
-            String query = nodes.optionalText(f, path, "query");
+            String query = nodes.optionalText(f, path, "query", true);
             String target = nodes.optionalText(f, path, "target");
+            String url = nodes.optionalText(f, path, "url");
+            nodes.optionalText(f, path, "description", true);
             if (source == SignalSource.PROMETHEUS && query.isEmpty()) {
                 nodes.problem(m, path + ": a prometheus signal needs a query");
             }
-            if (source == SignalSource.GRPC_HEALTH && !target.matches("[^:\\s]+:\\d{1,5}")) {
-                nodes.problem(f.containsKey("target") ? f.get("target").getValueNode() : m, path
-                        + ".target: a grpc-health signal needs target host:port, got '" + target + "'");
-            }
+            checkSource(f, m, path, source, url, target);
             NoDataPolicy policy = NoDataPolicy.WAIT;
             String noData = nodes.optionalText(f, path, "on_no_data");
             if (!noData.isEmpty()) {
@@ -136,10 +171,27 @@ public final class PlanParser {
                             + "' is not one of wait, breach");
                 }
             }
-            result.add(new SignalSpec(name, source, query, nodes.optionalText(f, path, "url"), target,
-                    nodes.optionalText(f, path, "service"), policy));
+            result.add(new SignalSpec(name, source, query, url, target, nodes.optionalText(f, path, "service"), policy));
         }
         return result;
+    }
+
+    /** A pulled signal's target or URL: well-formed and, with an allowlist, on it. */
+    private void checkSource(Map<String, NodeTuple> f, MappingNode m, String path, SignalSource source, String url, String target) {
+        if (source == SignalSource.GRPC_HEALTH && SignalAllowlist.targetProblem(target) != null) {
+            nodes.problem(f.containsKey("target") ? f.get("target").getValueNode() : m, path
+                    + ".target: a grpc-health signal needs target host:port, got '" + target + "'");
+            return;
+        }
+        if (request && !url.isEmpty() && SignalAllowlist.urlProblem(url) != null) {
+            nodes.problem(f.get("url").getValueNode(), path + ".url: " + SignalAllowlist.urlProblem(url));
+            return;
+        }
+        String refused = allowlist == null ? null : allowlist.problem(source, url, target);
+        if (refused != null) {
+            String field = source == SignalSource.PROMETHEUS ? "url" : "target";
+            nodes.problem(f.containsKey(field) ? f.get(field).getValueNode() : m, path + "." + refused);
+        }
     }
 
     private List<RuleSpec> rules(Node node, List<SignalSpec> signals) {
@@ -189,6 +241,10 @@ public final class PlanParser {
         if (items.isEmpty() && node instanceof SequenceNode) {
             nodes.problem(node, "phases: a plan needs at least one phase");
         }
+        if (request && items.size() > MAX_PHASES) {
+            nodes.problem(node, "phases: " + items.size() + " phases, more than the " + MAX_PHASES + " a plan may have");
+            return result;
+        }
         for (int i = 0; i < items.size(); i++) {
             String path = "phases[" + i + "]";
             if (!(items.get(i) instanceof MappingNode m)) {
@@ -197,9 +253,8 @@ public final class PlanParser {
             }
             Map<String, NodeTuple> f = nodes.fields(m, path, Set.of("name", "description", "flags", "migrations", "bake", "gate"));
             String name = nodes.requiredText(f, m, path, "name");
-            if (name != null && !names.add(name)) {
-                nodes.problem(f.get("name").getValueNode(), path + ".name: phase '" + name + "' is declared twice");
-            }
+            name(f, path, name, "phase", names);
+            nodes.optionalText(f, path, "description", true);
             Map<String, FlagValue> flags = f.containsKey("flags") ? flags(f.get("flags").getValueNode(), path) : Map.of();
             List<PlannedMigration> migrations = f.containsKey("migrations")
                     ? migrations(f.get("migrations").getValueNode(), path) : List.of();
@@ -220,6 +275,35 @@ public final class PlanParser {
             result.add(new PhaseSpec(name, flags, migrations, bake, manual));
         }
         return result;
+    }
+
+    /** Checks a signal's or phase's name: its form (requests only) and that it is not declared twice. */
+    private void name(Map<String, NodeTuple> f, String path, String name, String what, Set<String> names) {
+        if (name == null) {
+            return;
+        }
+        if (request && !NAME.matcher(name).matches()) {
+            nodes.problem(f.get("name").getValueNode(), path + ".name: '" + name + "' must match " + NAME.pattern());
+        } else if (!names.add(name)) {
+            nodes.problem(f.get("name").getValueNode(), path + ".name: " + what + " '" + name + "' is declared twice");
+        }
+    }
+
+    /** The request limits on the text itself: its size in bytes, and no control characters but tab and line breaks. */
+    private boolean withinLimits(String yaml) {
+        // a char is at least one UTF-8 byte, so a long string is refused before it is encoded
+        long bytes = yaml.length() > MAX_PLAN_BYTES ? yaml.length() : yaml.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_PLAN_BYTES) {
+            nodes.problems.add("line 1: plan_yaml: the plan has more than " + MAX_PLAN_BYTES + " bytes (" + MAX_PLAN_BYTES / 1024
+                    + " KiB)");
+            return false;
+        }
+        String problem = InputText.problem(yaml, true);
+        if (problem != null) {
+            nodes.problems.add("plan_yaml: " + problem);
+            return false;
+        }
+        return true;
     }
 
     private Map<String, FlagValue> flags(Node node, String phasePath) {

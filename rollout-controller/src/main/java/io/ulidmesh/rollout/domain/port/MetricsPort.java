@@ -7,6 +7,9 @@ public interface MetricsPort {
     /** The index of the rollout's current phase, -1 before the first. */
     void phase(String rolloutId, String name, int currentPhase);
 
+    /** The rollout ended (COMPLETED or ABORTED): its phase gauge goes, so the gauges follow the rollouts in progress. */
+    void ended(String rolloutId);
+
     /** A rollback began; {@code reason} is signal, manual, abort or failure. */
     void rollback(String reason);
 

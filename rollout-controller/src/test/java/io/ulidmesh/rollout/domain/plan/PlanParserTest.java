@@ -127,6 +127,67 @@ class PlanParserTest {
         assertThatThrownBy(() -> PlanParser.parse("name: x\n")).hasMessageContaining("phases: missing");
     }
 
+    static String phases(int count) {
+        StringBuilder b = new StringBuilder("name: big\nphases:\n");
+        for (int i = 0; i < count; i++) {
+            b.append("  - { name: p").append(i).append(" }\n");
+        }
+        return b.toString();
+    }
+
+    @Test
+    void aPlanFromARequestKeepsToTheLimits() {
+        assertThat(PlanParser.parse(phases(100)).phases()).hasSize(100);
+        assertThatThrownBy(() -> PlanParser.parse(phases(101))).hasMessage("invalid plan (1 problem): line 3: phases: 101 phases,"
+                + " more than the 100 a plan may have");
+        StringBuilder signals = new StringBuilder("name: loud\nsignals:\n");
+        for (int i = 0; i < 101; i++) {
+            signals.append("  - { name: s").append(i).append(", source: push }\n");
+        }
+        assertThatThrownBy(() -> PlanParser.parse(signals + "phases: [ { name: a } ]\n"))
+                .hasMessageContaining("line 3: signals: 101 signals, more than the 100 a plan may declare");
+        // 70,000 characters, but 140,000 bytes in UTF-8
+        String wide = "name: wide\ndescription: " + "é".repeat(70_000) + "\nphases: [ { name: a } ]\n";
+        assertThatThrownBy(() -> PlanParser.parse(wide)).hasMessage("invalid plan (1 problem): line 1: plan_yaml: the plan has more"
+                + " than 131072 bytes (128 KiB)");
+        assertThatThrownBy(() -> PlanParser.parse("name: fast\ninterval: 500ms\nphases: [ { name: a } ]\n"))
+                .hasMessage("invalid plan (1 problem): line 2: interval: 500ms is less than the minimum of 1s");
+        assertThat(PlanParser.parse("name: ok\ninterval: 1s\nphases: [ { name: a } ]\n").interval()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aStoredPlanIsReadWithoutTheLimitsAddedSinceItWasAccepted() {
+        assertThat(PlanParser.stored(phases(101)).phases()).hasSize(101);
+        assertThat(PlanParser.stored("name: fast\ninterval: 500ms\nphases: [ { name: a } ]\n").interval())
+                .isEqualTo(Duration.ofMillis(500));
+        assertThat(PlanParser.stored("name: old\nphases: [ { name: 'phase one' } ]\n").phases().get(0).name()).isEqualTo("phase one");
+    }
+
+    @Test
+    void controlCharactersAreRefusedWhereverTheyHide() {
+        assertThatThrownBy(() -> PlanParser.parse("name: x\nphases: [ { name: a\u0000 } ]\n")).hasMessage("invalid plan (1 problem):"
+                + " plan_yaml: control character U+0000 at line 2, column 20 is not allowed (only tab and line breaks are)");
+        assertThatThrownBy(() -> PlanParser.parse("name: x\nphases: [ { name: \"a\\e[31m\" } ]\n"))
+                .hasMessage("invalid plan (1 problem): line 2: phases[0].name: control character U+001B at position 2 is not allowed");
+        assertThatThrownBy(() -> PlanParser.parse("""
+                name: x
+                signals: [ { name: h, source: grpc-health, target: "a\\nforged:1" } ]
+                phases: [ { name: a, migrations: [ { target: t, table: "jobs\\r", key: id, ulid_column: u } ] } ]
+                """)).hasMessageContaining("line 2: signals[0].target: control character U+000A at position 2 is not allowed")
+                .hasMessageContaining("line 3: phases[0].migrations[0].table: control character U+000D at position 5");
+        assertThatThrownBy(() -> PlanParser.parse("name: x\ndescription: \"bell\\a\"\nphases: [ { name: a } ]\n"))
+                .hasMessageContaining("line 2: description: control character U+0007 at line 1, column 5 is not allowed");
+        // names become metric labels and log text: one word
+        assertThatThrownBy(() -> PlanParser.parse(
+                "name: x\nsignals: [ { name: 'error rate', source: push } ]\nphases: [ { name: 'a b' } ]\n"))
+                .hasMessageContaining("line 2: signals[0].name: 'error rate' must match")
+                .hasMessageContaining("line 3: phases[0].name: 'a b' must match");
+        // queries and descriptions may span lines and hold tabs
+        Plan plan = PlanParser.parse("name: x\ndescription: |\n  two\n  \tlines\nsignals:\n  - name: q\n    source: prometheus\n"
+                + "    query: |\n      sum(up)\n      / 2\nphases: [ { name: a } ]\n");
+        assertThat(plan.signals().get(0).query()).isEqualTo("sum(up)\n/ 2");
+    }
+
     @Test
     void flagValuesAndDurations() {
         assertThat(FlagValue.parse("on")).contains(new FlagValue(10_000));
