@@ -20,10 +20,10 @@ import io.ulidmesh.resolution.domain.LinkOutcome;
 import io.ulidmesh.resolution.domain.RegisterCommand;
 import io.ulidmesh.resolution.domain.RegisteredReference;
 import io.ulidmesh.resolution.domain.Stats;
+import io.ulidmesh.resolution.domain.StreamOutcome;
 import io.ulidmesh.resolution.domain.TraceResult;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** protobuf ⇄ domain. */
@@ -92,21 +92,25 @@ final class ProtoMapping {
                 .putAllReferencesBySystem(s.referencesBySystem()).build();
     }
 
-    /** Adds one chunk's outcome to the stream's response. */
-    static RegisterStreamResponse.Builder add(RegisterStreamResponse.Builder b, BatchOutcome o) {
-        b.setRegistered(b.getRegistered() + o.registered()).setUnchanged(b.getUnchanged() + o.unchanged());
-        for (BatchOutcome.ItemError e : o.errors()) {
+    /**
+     * The stream's counts and its listed errors in stream order. The proto has no field for the
+     * number of errors, so when some are not listed the last listed error's message says how many.
+     */
+    static RegisterStreamResponse registerStream(StreamOutcome o) {
+        RegisterStreamResponse.Builder b = RegisterStreamResponse.newBuilder()
+                .setRegistered(o.registered()).setUnchanged(o.unchanged());
+        List<BatchOutcome.ItemError> listed = o.listed();
+        for (int i = 0; i < listed.size(); i++) {
+            BatchOutcome.ItemError e = listed.get(i);
             Status status = GrpcErrorMapping.statusOf(e.error());
+            String message = status.getDescription();
+            if (i == listed.size() - 1 && o.unlisted() > 0) {
+                message += String.format(Locale.ROOT, "; and %,d more errors not listed (%,d in all)",
+                        o.unlisted(), o.errors());
+            }
             b.addErrors(RegisterError.newBuilder().setIndex(e.index()).setUlid(e.ulid() == null ? "" : e.ulid())
-                    .setCode(status.getCode().name()).setMessage(status.getDescription()));
+                    .setCode(status.getCode().name()).setMessage(message));
         }
-        return b;
-    }
-
-    /** The response with its errors in stream order (chunks may finish out of order). */
-    static RegisterStreamResponse inStreamOrder(RegisterStreamResponse.Builder b) {
-        List<RegisterError> errors = new ArrayList<>(b.getErrorsList());
-        errors.sort(Comparator.comparingLong(RegisterError::getIndex));
-        return b.clearErrors().addAllErrors(errors).build();
+        return b.build();
     }
 }

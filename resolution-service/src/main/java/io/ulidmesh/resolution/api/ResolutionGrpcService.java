@@ -28,9 +28,11 @@ import io.ulidmesh.proto.resolution.v1.RegisterStreamResponse;
 import io.ulidmesh.proto.resolution.v1.ResolveRequest;
 import io.ulidmesh.proto.resolution.v1.TraceRequest;
 import io.ulidmesh.proto.resolution.v1.TraceResponse;
+import io.ulidmesh.resolution.config.ResolutionConfig;
 import io.ulidmesh.resolution.domain.Limits;
 import io.ulidmesh.resolution.domain.RegisteredReference;
 import io.ulidmesh.resolution.domain.Registry;
+import io.ulidmesh.resolution.domain.StreamOutcome;
 import io.ulidmesh.resolution.metrics.ResolutionMetrics;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +53,12 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
 
     private final Registry registry;
     private final ResolutionMetrics metrics;
+    private final ResolutionConfig config;
 
-    ResolutionGrpcService(Registry registry, ResolutionMetrics metrics) {
+    ResolutionGrpcService(Registry registry, ResolutionMetrics metrics, ResolutionConfig config) {
         this.registry = registry;
         this.metrics = metrics;
+        this.config = config;
     }
 
     @Override
@@ -80,8 +84,8 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
                     long first = index.getAndAdd(chunk.size());
                     return Blocking.call(() -> registry.registerAll(chunk, first));
                 }).merge(WRITES_IN_FLIGHT)
-                .collect().in(RegisterStreamResponse::newBuilder, ProtoMapping::add)
-                .map(ProtoMapping::inStreamOrder);
+                .collect().in(() -> new StreamOutcome(config.maxListedErrors()), StreamOutcome::add)
+                .map(ProtoMapping::registerStream);
     }
 
     @Override

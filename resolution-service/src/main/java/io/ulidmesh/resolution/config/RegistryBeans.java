@@ -22,8 +22,12 @@ public class RegistryBeans {
                 config.cacheSize(), metrics);
     }
 
-    /** The size gauge starts from an exact count ({@link Registry#stats} reports it). */
-    void onStart(@Observes StartupEvent start, Registry registry) {
+    /** The size gauge starts from an exact count ({@link Registry#stats} reports it); bad settings stop the start. */
+    void onStart(@Observes StartupEvent start, Registry registry, ResolutionConfig config) {
+        if (config.maxListedErrors() < 1) {
+            throw new IllegalStateException("ulidmesh.resolution.max-listed-errors is " + config.maxListedErrors()
+                    + "; it must be at least 1");
+        }
         registry.stats();
     }
 }

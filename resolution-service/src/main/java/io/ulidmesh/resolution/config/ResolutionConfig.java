@@ -9,4 +9,11 @@ public interface ResolutionConfig {
     /** Entries of the Resolve cache; registrations never change, so entries never go stale. */
     @WithDefault("1000000")
     long cacheSize();
+
+    /**
+     * Refused items a RegisterStream reply lists (the first ones, in stream order); the last listed
+     * one's message counts the rest. At least 1.
+     */
+    @WithDefault("100")
+    int maxListedErrors();
 }

@@ -1,6 +1,7 @@
 package io.ulidmesh.resolution.domain;
 
 import com.github.f4b6a3.ulid.Ulid;
+import io.ulidmesh.common.actor.AuditText;
 import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.common.ulid.Ulids;
 import java.nio.charset.StandardCharsets;
@@ -129,7 +130,7 @@ public final class Limits {
             withoutNul("metadata value of '" + abbreviate(key) + "'", e.getValue());
             int bytes = e.getValue().getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_METADATA_VALUE_BYTES) {
-                throw DomainException.invalid("metadata value of '" + key + "' is " + bytes + " bytes; at most "
+                throw DomainException.invalid("metadata value of '" + abbreviate(key) + "' is " + bytes + " bytes; at most "
                         + MAX_METADATA_VALUE_BYTES + " (4 KiB) are allowed");
             }
         }
@@ -146,10 +147,11 @@ public final class Limits {
         return value;
     }
 
+    /** A value as quoted in a message: at most 40 characters, control characters escaped. */
     private static String abbreviate(String text) {
         if (text == null) {
             return "";
         }
-        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+        return AuditText.escape(text.length() <= 40 ? text : text.substring(0, 37) + "...");
     }
 }

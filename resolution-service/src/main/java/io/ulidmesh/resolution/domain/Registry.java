@@ -3,6 +3,7 @@ package io.ulidmesh.resolution.domain;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.f4b6a3.ulid.Ulid;
+import io.ulidmesh.common.actor.AuditText;
 import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.common.ulid.Ulids;
 import java.time.Instant;
@@ -49,7 +50,8 @@ public final class Registry {
             throw e;
         }
         RegisteredReference ref = result instanceof Created c ? c.reference : (RegisteredReference) result;
-        LOG.debugf("registered %s for %s/%s %s", ref.ulid(), ref.system(), ref.referenceType(), ref.reference());
+        LOG.debugf("registered %s for %s/%s %s", ref.ulid(), ref.system(), AuditText.escape(ref.referenceType()),
+                AuditText.escape(ref.reference()));
         return ref;
     }
 
@@ -159,8 +161,10 @@ public final class Registry {
     }
 
     private static DomainException collision(RegisteredReference owner, Registration reg) {
-        LOG.infof("collision on %s: held by %s/%s '%s', claimed for %s/%s '%s'", owner.ulid(), owner.system(),
-                owner.referenceType(), owner.reference(), reg.system(), reg.referenceType(), reg.reference());
+        // Types and references are free text (a legacy system's own ids): escaped, so none forges a log line.
+        LOG.infof("collision on %s: held by %s/%s '%s', claimed for %s/%s '%s' by %s", owner.ulid(), owner.system(),
+                AuditText.escape(owner.referenceType()), AuditText.escape(owner.reference()), reg.system(),
+                AuditText.escape(reg.referenceType()), AuditText.escape(reg.reference()), AuditText.escape(reg.actor()));
         return DomainException.alreadyExists("ulid " + owner.ulid() + " is already registered to "
                 + owner.system() + "/" + owner.referenceType() + " '" + owner.reference()
                 + "'; it cannot also identify " + reg.system() + "/" + reg.referenceType() + " '"
