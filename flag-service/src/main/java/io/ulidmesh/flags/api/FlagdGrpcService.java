@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.flags.domain.ChangeType;
 import io.ulidmesh.flags.domain.EvaluationResult;
+import io.ulidmesh.flags.domain.FlagRules;
 import io.ulidmesh.flags.domain.Flags;
 import io.ulidmesh.flags.domain.Reason;
 import io.ulidmesh.flags.domain.RecordedChange;
@@ -114,7 +115,7 @@ public class FlagdGrpcService extends MutinyServiceGrpc.ServiceImplBase {
     }
 
     private EvaluationResult evaluate(String flag, Struct context) {
-        EvaluationResult e = flags.evaluate(flag, targetingKey(context));
+        EvaluationResult e = flags.evaluate(FlagRules.withoutNul("flag_key", flag), targetingKey(context));
         metrics.evaluated(e.reason());
         if (e.reason() == Reason.FLAG_NOT_FOUND) {
             throw flagNotFound(flag);
@@ -123,6 +124,7 @@ public class FlagdGrpcService extends MutinyServiceGrpc.ServiceImplBase {
     }
 
     private DomainException typeMismatch(String flag, String type) {
+        FlagRules.withoutNul("flag_key", flag);
         if (!flags.exists(flag)) {
             return flagNotFound(flag);
         }
@@ -133,9 +135,11 @@ public class FlagdGrpcService extends MutinyServiceGrpc.ServiceImplBase {
         return DomainException.notFound("FLAG_NOT_FOUND: flag '" + flag + "' does not exist");
     }
 
+    /** The entity; a NUL in it is INVALID_ARGUMENT naming the context field. */
     private static String targetingKey(Struct context) {
         Value key = context.getFieldsMap().get(TARGETING_KEY);
-        return key != null && key.hasStringValue() ? key.getStringValue() : "";
+        return key != null && key.hasStringValue()
+                ? FlagRules.withoutNul("context." + TARGETING_KEY, key.getStringValue()) : "";
     }
 
     private static String reason(EvaluationResult e) {

@@ -1,5 +1,6 @@
 package io.ulidmesh.flags.domain;
 
+import io.ulidmesh.common.actor.AuditText;
 import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.flags.client.CohortHash;
 import java.math.BigDecimal;
@@ -22,7 +23,7 @@ public final class FlagRules {
 
     public static String name(String name) {
         if (!isName(name)) {
-            throw DomainException.invalid("flag name '" + name + "' must match [a-z][a-z0-9_.-]{0,127}");
+            throw DomainException.invalid("flag name '" + quoted(name) + "' must match [a-z][a-z0-9_.-]{0,127}");
         }
         return name;
     }
@@ -30,9 +31,26 @@ public final class FlagRules {
     /** A cohort follows the flag-name rule, since a flag's own name is its default cohort. */
     public static String cohort(String cohort) {
         if (!cohort.isEmpty() && !isName(cohort)) {
-            throw DomainException.invalid("cohort '" + cohort + "' must match [a-z][a-z0-9_.-]{0,127}");
+            throw DomainException.invalid("cohort '" + quoted(cohort) + "' must match [a-z][a-z0-9_.-]{0,127}");
         }
         return cohort;
+    }
+
+    /**
+     * Any string field: U+0000 is refused, naming the field (PostgreSQL text cannot hold it, and
+     * no flag name or entity id has one). Other control characters are left to the field's own rule.
+     */
+    public static String withoutNul(String field, String value) {
+        int at = value.indexOf('\u0000');
+        if (at >= 0) {
+            throw DomainException.invalid(field + " has a NUL character (U+0000) at position " + at);
+        }
+        return value;
+    }
+
+    /** A caller's value as quoted in a message: at most 130 characters, control characters escaped. */
+    private static String quoted(String value) {
+        return AuditText.escape(value.length() <= 130 ? value : value.substring(0, 127) + "...");
     }
 
     public static int basisPoints(int basisPoints) {
@@ -78,11 +96,12 @@ public final class FlagRules {
         }
     }
 
+    /** Free text (reason, description): any characters but NUL, kept as sent; log lines escape it. */
     public static String text(String field, String value) {
         if (value.length() > MAX_TEXT) {
             throw DomainException.invalid(field + " is " + value.length() + " characters long, more than " + MAX_TEXT);
         }
-        return value;
+        return withoutNul(field, value);
     }
 
     public static int pageSize(int pageSize) {

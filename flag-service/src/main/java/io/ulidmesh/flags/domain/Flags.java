@@ -99,14 +99,21 @@ public final class Flags {
         return revision;
     }
 
-    /** From this replica's table; an unknown (or malformed) flag is FLAG_NOT_FOUND, never an error. */
+    /**
+     * From this replica's table; an unknown (or malformed) flag is FLAG_NOT_FOUND, never an error.
+     * Only a NUL in a field is INVALID_ARGUMENT, like in every other string field.
+     */
     public EvaluationResult evaluate(String flag, String entityId) {
+        FlagRules.withoutNul("flag", flag);
+        FlagRules.withoutNul("entity_id", entityId);
         return table.evaluate(flag, entityId);
     }
 
     /** Every (flag, entity) pair, flag-major; at most {@value FlagRules#MAX_BATCH_PAIRS} pairs. */
     public List<EvaluationResult> evaluate(List<String> flags, List<String> entityIds) {
         FlagRules.batchSize(flags.size(), entityIds.size());
+        withoutNul("flags", flags);
+        withoutNul("entity_ids", entityIds);
         List<EvaluationResult> results = new ArrayList<>(flags.size() * entityIds.size());
         for (String flag : flags) {
             for (String entityId : entityIds) {
@@ -118,12 +125,27 @@ public final class Flags {
 
     /** Every live flag evaluated for one entity, by name. */
     public List<EvaluationResult> evaluateAll(String entityId) {
+        FlagRules.withoutNul("entity_id", entityId);
         return table.all().stream().map(flag -> FlagTable.evaluate(flag, entityId)).toList();
+    }
+
+    /** The live flag of that name in this replica's table, or null. */
+    public FlagState current(String name) {
+        return table.get(name);
     }
 
     /** Whether this replica's table holds a live flag of that name. */
     public boolean exists(String name) {
         return table.get(name) != null;
+    }
+
+    /** The element's index is named only when it is refused, so the common case builds no strings. */
+    private static void withoutNul(String field, List<String> values) {
+        for (int i = 0; i < values.size(); i++) {
+            if (values.get(i).indexOf('\u0000') >= 0) {
+                FlagRules.withoutNul(field + "[" + i + "]", values.get(i));
+            }
+        }
     }
 
     /** Every live flag in this replica's table, by name. */

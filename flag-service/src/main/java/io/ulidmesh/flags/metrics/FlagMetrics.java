@@ -8,18 +8,18 @@ import io.ulidmesh.flags.domain.ChangeType;
 import io.ulidmesh.flags.domain.FlagState;
 import io.ulidmesh.flags.domain.Flags;
 import io.ulidmesh.flags.domain.Reason;
-import io.ulidmesh.flags.domain.RecordedChange;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.HashMap;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The flag-service's meters: {@code ulidmesh.flag.changes} (by type, counted where the change was
  * made), {@code ulidmesh.flag.evaluations} (by reason), {@code ulidmesh.flag.watchers} (live Watch
- * and flagd EventStream streams) and {@code ulidmesh.flag.basis_points} per flag, kept current on
- * every replica from the change feed.
+ * and flagd EventStream streams) and {@code ulidmesh.flag.basis_points} per live flag, read from
+ * every replica's table and removed when the flag is deleted.
  */
 @ApplicationScoped
 public class FlagMetrics {
@@ -29,8 +29,8 @@ public class FlagMetrics {
     private final Counter upserts;
     private final Counter deletes;
     private final AtomicInteger watchers = new AtomicInteger();
-    private final ConcurrentHashMap<String, AtomicInteger> basisPoints = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Gauge> gauges = new ConcurrentHashMap<>();
+    /** Guarded by {@code this}. */
+    private final Map<String, Gauge> gauges = new HashMap<>();
 
     FlagMetrics(MeterRegistry registry, Flags flags) {
         this.registry = registry;
@@ -46,9 +46,10 @@ public class FlagMetrics {
                 .description("Live Watch and flagd EventStream streams on this replica").register(registry);
     }
 
+    /** Follows first, then goes over the table: a change made meanwhile is reconciled again, so none is missed. */
     void start(@Observes StartupEvent startup) {
-        flags.all().forEach(this::track);
-        flags.follow(this::track);
+        flags.follow(change -> reconcile(change.flag().name()));
+        flags.all().forEach(flag -> reconcile(flag.name()));
     }
 
     public void evaluated(Reason reason) {
@@ -73,27 +74,26 @@ public class FlagMetrics {
         watchers.decrementAndGet();
     }
 
-    private void track(RecordedChange change) {
-        if (change.type() == ChangeType.DELETED) {
-            basisPoints.remove(change.flag().name());
-            Gauge gauge = gauges.remove(change.flag().name());
-            if (gauge != null) {
-                registry.remove(gauge);
-            }
-        } else {
-            track(change.flag());
+    /**
+     * One basis-points gauge per live flag, read from the replica's table, and none for a deleted
+     * one. Flag names are chosen by operators and bounded by the flags that exist; evaluations of
+     * unknown names never get here.
+     */
+    private synchronized void reconcile(String name) {
+        boolean live = flags.current(name) != null;
+        Gauge gauge = gauges.get(name);
+        if (live && gauge == null) {
+            gauges.put(name, Gauge.builder("ulidmesh.flag.basis_points", flags, f -> basisPoints(f, name))
+                    .description("Each flag's share of entities enabled, in basis points")
+                    .tag("flag", name).register(registry));
+        } else if (!live && gauge != null) {
+            registry.remove(gauges.remove(name));
         }
     }
 
-    private void track(FlagState flag) {
-        AtomicInteger value = basisPoints.computeIfAbsent(flag.name(), name -> {
-            AtomicInteger holder = new AtomicInteger();
-            gauges.put(name, Gauge.builder("ulidmesh.flag.basis_points", holder, AtomicInteger::get)
-                    .description("Each flag's share of entities enabled, in basis points")
-                    .tag("flag", name).register(registry));
-            return holder;
-        });
-        value.set(flag.basisPoints());
+    private static double basisPoints(Flags flags, String name) {
+        FlagState flag = flags.current(name);
+        return flag == null ? Double.NaN : flag.basisPoints();
     }
 
     private static Counter changes(MeterRegistry registry, ChangeType type) {

@@ -1,5 +1,6 @@
 package io.ulidmesh.flags.store;
 
+import io.ulidmesh.common.actor.AuditText;
 import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.common.jdbc.Jdbc;
 import io.ulidmesh.flags.domain.ChangeType;
@@ -66,7 +67,8 @@ public final class JdbcFlagRepository implements FlagRepository {
             }
             notify(c, revision);
             LOG.infof("flag %s set to %d bp (cohort %s) version %d revision %d by %s: %s", after.name(),
-                    after.basisPoints(), after.cohort(), after.version(), revision, actor, command.reason());
+                    after.basisPoints(), after.cohort(), after.version(), revision, AuditText.escape(actor),
+                    AuditText.escape(command.reason()));
             return new Written(after, new RecordedChange(revision, ChangeType.UPSERTED, after, before, now, actor,
                     command.reason()));
         });
@@ -90,7 +92,7 @@ public final class JdbcFlagRepository implements FlagRepository {
             }
             notify(c, revision);
             LOG.infof("flag %s deleted at version %d revision %d by %s: %s", name, current.flag().version(), revision,
-                    actor, reason);
+                    AuditText.escape(actor), AuditText.escape(reason));
             return new RecordedChange(revision, ChangeType.DELETED, current.flag(), current.flag(), now, actor, reason);
         });
     }

@@ -41,7 +41,24 @@ class FlagsTest {
                 () -> flags.set(new SetFlagCommand("f", 1, "", 0, "d".repeat(4097), ""), "alice"), "description");
         assertRefused(ErrorKind.INVALID_ARGUMENT,
                 () -> flags.set(new SetFlagCommand("f", 1, "", 0, "", "No Cohort"), "alice"), "cohort 'No Cohort'");
+        assertRefused(ErrorKind.INVALID_ARGUMENT,
+                () -> flags.set(new SetFlagCommand("f", 1, "a\u0000", 0, "", ""), "alice"), "reason has a NUL", "position 1");
+        assertRefused(ErrorKind.INVALID_ARGUMENT,
+                () -> flags.set(new SetFlagCommand("f", 1, "", 0, "\u0000", ""), "alice"), "description has a NUL");
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> set("f\u001b", 1), "flag name 'f\\u001b'");
         assertThat(repository.head()).isZero();
+    }
+
+    @Test
+    void evaluationsRefuseOnlyNulNamingTheField() {
+        set("f", 10_000);
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.evaluate("f", "\u0000"), "entity_id has a NUL");
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.evaluate("f\u0000", "e"), "flag has a NUL");
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.evaluate(List.of("f", "g\u0000"), List.of("e")),
+                "flags[1] has a NUL");
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.evaluateAll("e\u0000"), "entity_id has a NUL");
+        assertThat(flags.evaluate("f", "tab\tand\nnewline").reason()).isEqualTo(Reason.FLAG_ON);
+        assertThat(flags.evaluate("F\n", "e").reason()).isEqualTo(Reason.FLAG_NOT_FOUND);
     }
 
     @Test
