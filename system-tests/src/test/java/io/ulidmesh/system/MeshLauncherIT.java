@@ -10,6 +10,7 @@ import io.ulidmesh.proto.flags.v1.SetFlagRequest;
 import io.ulidmesh.proto.resolution.v1.GenerateRequest;
 import io.ulidmesh.proto.resolution.v1.ResolutionServiceGrpc;
 import io.ulidmesh.testsupport.ServiceBasics;
+import io.ulidmesh.testsupport.TestCertificates;
 import io.ulidmesh.testsupport.TestChannels;
 import io.ulidmesh.testsupport.TestPostgres;
 import java.io.IOException;
@@ -17,6 +18,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +68,30 @@ class MeshLauncherIT {
         SERVICES.keySet().forEach(port -> assertThat(listening(port)).as("port " + port).isFalse());
     }
 
+    @Test
+    void upWithTlsServesOnlyTlsWithTheLocalCa() throws Exception {
+        String up = mesh("up", "--tls");
+        assertThat(up).contains("made a local CA").contains("all four services are ready");
+        TestCertificates local = new TestCertificates(state.resolve("tls"));
+        String admin = token(state.resolve("secrets"), "admin");
+        GenerateRequest one = GenerateRequest.newBuilder().setCount(1).build();
+        ManagedChannel tls = local.channel(8681, false);
+        try {
+            assertThat(ResolutionServiceGrpc.newBlockingStub(TestChannels.withToken(tls, admin)).generate(one).getUlidsCount())
+                    .isEqualTo(1);
+        } finally {
+            tls.shutdownNow();
+        }
+        ManagedChannel plaintext = TestChannels.withoutToken(8681);
+        try {
+            assertStatus(Status.Code.UNAVAILABLE, () -> ResolutionServiceGrpc.newBlockingStub(
+                    TestChannels.withToken(plaintext, admin)).withDeadlineAfter(10, TimeUnit.SECONDS).generate(one));
+        } finally {
+            plaintext.shutdownNow();
+        }
+        assertThat(mesh("status")).contains("migration-worker    localhost:8684  ready");
+    }
+
     /** Auth is on: the tokens ./mesh up made are the ones the services trust, each with its role. */
     private void theLocalIdentityWorks() throws IOException {
         Path secrets = state.resolve("secrets");
@@ -91,8 +118,10 @@ class MeshLauncherIT {
         return Files.readString(secrets.resolve(name + ".jwt")).strip();
     }
 
-    private String mesh(String command) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("./mesh", command).directory(TOP.toFile()).redirectErrorStream(true);
+    private String mesh(String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of("./mesh"));
+        line.addAll(List.of(command));
+        ProcessBuilder builder = new ProcessBuilder(line).directory(TOP.toFile()).redirectErrorStream(true);
         builder.environment().put("MESH_DB_PREFIX", prefix);
         builder.environment().put("MESH_STATE_DIR", state.toString());
         builder.environment().put("MESH_PG_USER", TestPostgres.user());
@@ -100,7 +129,7 @@ class MeshLauncherIT {
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("./mesh " + command + " said:\n" + output).isZero();
+        assertThat(process.exitValue()).as("./mesh " + String.join(" ", command) + " said:\n" + output).isZero();
         return output;
     }
 

@@ -1,6 +1,7 @@
 package io.ulidmesh.common.ulid;
 
 import com.github.f4b6a3.ulid.Ulid;
+import io.ulidmesh.common.actor.AuditText;
 import io.ulidmesh.common.error.DomainException;
 import java.util.UUID;
 
@@ -34,12 +35,12 @@ public final class Ulids {
             return "a ULID is required";
         }
         if (text.length() != LENGTH) {
-            return "'" + abbreviate(text) + "' is " + text.length() + " characters long; a ULID has " + LENGTH;
+            return "'" + AuditText.escape(abbreviate(text)) + "' is " + text.length() + " characters long; a ULID has " + LENGTH;
         }
         for (int i = 0; i < LENGTH; i++) {
             char c = Character.toUpperCase(text.charAt(i));
             if (c > 127 || ALPHABET.indexOf(c) < 0) {
-                return "'" + text + "' has '" + text.charAt(i) + "' at position " + (i + 1)
+                return "'" + AuditText.escape(text) + "' has '" + AuditText.escape(String.valueOf(text.charAt(i))) + "' at position " + (i + 1)
                         + ", which is not Crockford base32 (0-9, A-Z without I, L, O, U)";
             }
         }

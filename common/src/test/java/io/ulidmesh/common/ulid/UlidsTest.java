@@ -56,4 +56,10 @@ class UlidsTest {
     private static int compareUnsigned(String uuidA, String uuidB) {
         return uuidA.compareTo(uuidB);
     }
+
+    @Test
+    void controlCharactersInABadValueAreEscapedInTheMessage() {
+        assertThat(Ulids.problemWith("01ARZ3NDEKTSV4RRFFQ69G5FA\n")).contains("01ARZ3NDEKTSV4RRFFQ69G5FA\\n").doesNotContain("\n");
+        assertThat(Ulids.problemWith("bad\u001b[31m")).contains("\\u001b").doesNotContain("\u001b");
+    }
 }

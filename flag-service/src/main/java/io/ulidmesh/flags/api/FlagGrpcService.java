@@ -1,11 +1,12 @@
 package io.ulidmesh.flags.api;
 
+import io.grpc.ServerServiceDefinition;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.ulidmesh.common.actor.Actor;
 import io.ulidmesh.common.grpc.Blocking;
+import io.ulidmesh.common.grpc.StrictParsing;
 import io.ulidmesh.flags.domain.EvaluationResult;
 import io.ulidmesh.flags.domain.FlagState;
 import io.ulidmesh.flags.domain.Flags;
@@ -102,10 +103,10 @@ public class FlagGrpcService extends MutinyFlagServiceGrpc.FlagServiceImplBase {
     /** Subscribed on a worker thread: the replay reads the history from the database. */
     @Override
     public Multi<FlagEvent> watch(WatchRequest request) {
-        return ChangeStreams.<FlagEvent>open(metrics, emitter -> flags.watch(request.getAfterRevision(),
-                        change -> emitter.emit(ProtoMapping.event(change, FlagEventType.SNAPSHOT)),
-                        change -> emitter.emit(ProtoMapping.event(change))))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return Blocking.subscribedOnWorker(ChangeStreams.<FlagEvent>open(metrics, emitter -> flags.watch(
+                request.getAfterRevision(),
+                change -> emitter.emit(ProtoMapping.event(change, FlagEventType.SNAPSHOT)),
+                change -> emitter.emit(ProtoMapping.event(change)))));
     }
 
     @Override
@@ -116,5 +117,11 @@ public class FlagGrpcService extends MutinyFlagServiceGrpc.FlagServiceImplBase {
             page.items().forEach(change -> response.addChanges(ProtoMapping.change(change)));
             return response.build();
         });
+    }
+
+    /** Requests protobuf cannot parse are INVALID_ARGUMENT naming the field (docs/architecture.md, "Errors"). */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return StrictParsing.of(super.bindService());
     }
 }

@@ -2,10 +2,12 @@ package io.ulidmesh.flags.api;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import io.grpc.ServerServiceDefinition;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.ulidmesh.common.error.DomainException;
+import io.ulidmesh.common.grpc.StrictParsing;
 import io.ulidmesh.flags.domain.ChangeType;
 import io.ulidmesh.flags.domain.EvaluationResult;
 import io.ulidmesh.flags.domain.FlagRules;
@@ -160,5 +162,11 @@ public class FlagdGrpcService extends MutinyServiceGrpc.ServiceImplBase {
 
     private static Value string(String s) {
         return Value.newBuilder().setStringValue(s).build();
+    }
+
+    /** Requests protobuf cannot parse are INVALID_ARGUMENT naming the field (docs/architecture.md, "Errors"). */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return StrictParsing.of(super.bindService());
     }
 }

@@ -1,11 +1,13 @@
 package io.ulidmesh.migration.api;
 
+import io.grpc.ServerServiceDefinition;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.ulidmesh.common.actor.Actor;
 import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.common.grpc.Blocking;
+import io.ulidmesh.common.grpc.StrictParsing;
 import io.ulidmesh.common.paging.PageTokens;
 import io.ulidmesh.common.ulid.Ulids;
 import io.ulidmesh.migration.domain.Backfills;
@@ -185,5 +187,11 @@ public class MigrationGrpcService extends MutinyMigrationServiceGrpc.MigrationSe
             String id = id(request.getId());
             return call.run(id, actor, FreeText.singleLine("reason", request.getReason()));
         });
+    }
+
+    /** Requests protobuf cannot parse are INVALID_ARGUMENT naming the field (docs/architecture.md, "Errors"). */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return StrictParsing.of(super.bindService());
     }
 }

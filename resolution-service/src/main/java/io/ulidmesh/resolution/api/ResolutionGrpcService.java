@@ -2,6 +2,7 @@ package io.ulidmesh.resolution.api;
 
 import com.github.f4b6a3.ulid.Ulid;
 import io.grpc.ServerCall;
+import io.grpc.ServerServiceDefinition;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.mutiny.Multi;
@@ -9,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import io.ulidmesh.common.actor.Actor;
 import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.common.grpc.Blocking;
+import io.ulidmesh.common.grpc.StrictParsing;
 import io.ulidmesh.common.ulid.Ulids;
 import io.ulidmesh.proto.resolution.v1.BatchResolveRequest;
 import io.ulidmesh.proto.resolution.v1.BatchResolveResponse;
@@ -180,5 +182,11 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
         } catch (DomainException e) {
             return Uni.createFrom().failure(e);
         }
+    }
+
+    /** Requests protobuf cannot parse are INVALID_ARGUMENT naming the field (docs/architecture.md, "Errors"). */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return StrictParsing.of(super.bindService());
     }
 }

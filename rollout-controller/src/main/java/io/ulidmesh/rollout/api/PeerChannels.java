@@ -8,6 +8,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
+import io.netty.handler.ssl.SslContext;
 import io.ulidmesh.common.actor.Actor;
 import io.ulidmesh.common.auth.ClientToken;
 import io.ulidmesh.rollout.domain.RolloutLog;
@@ -22,7 +23,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Plaintext channels to peers by host:port, each call given the peer deadline. Calls to the mesh's
+ * Channels to peers by host:port (TLS when a trust store is configured, else plaintext for local
+ * runs), each call given the peer deadline. Calls to the mesh's
  * own services carry the controller's token (its identity); calls to other hosts (grpc-health
  * signals) never do, so a plan cannot make the controller hand its token to a host it names.
  */
@@ -34,17 +36,22 @@ public class PeerChannels implements AutoCloseable {
     private final Duration deadline;
     private final Optional<ClientToken> token;
     private final Set<String> meshAddresses;
+    private final Optional<SslContext> tls;
 
-    /** {@code meshAddresses}: the peers that get {@code token}; with none, peers must run with auth off. */
-    public PeerChannels(Duration deadline, Optional<ClientToken> token, Set<String> meshAddresses) {
+    /**
+     * {@code meshAddresses}: the peers that get {@code token} (with none, peers must run with auth
+     * off); {@code tls}: how to call every peer over TLS (empty: plaintext).
+     */
+    public PeerChannels(Duration deadline, Optional<ClientToken> token, Set<String> meshAddresses, Optional<SslContext> tls) {
         this.deadline = deadline;
         this.token = token;
         this.meshAddresses = Set.copyOf(meshAddresses);
+        this.tls = tls;
     }
 
     /** A blocking stub ({@code newStub} of a channel) to {@code address}, whose calls end at the deadline. */
     <S extends AbstractStub<S>> S stub(String address, Function<Channel, S> newStub) {
-        ManagedChannel ch = channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a).usePlaintext().build());
+        ManagedChannel ch = channels.computeIfAbsent(address, this::open);
         Channel channel = ch;
         if (meshAddresses.contains(address)) {
             // The actor header names the controller to peers that run with auth off; with auth on the token does.
@@ -54,6 +61,11 @@ public class PeerChannels implements AutoCloseable {
             }
         }
         return newStub.apply(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private ManagedChannel open(String address) {
+        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address);
+        return (tls.isPresent() ? builder.sslContext(tls.get()) : builder.usePlaintext()).build();
     }
 
     /** Runs a blocking call; a failed one is a {@link PeerFailure} saying {@code what} failed. */

@@ -1,11 +1,13 @@
 package io.ulidmesh.rollout.api;
 
+import io.grpc.ServerServiceDefinition;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.ulidmesh.common.actor.Actor;
 import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.common.grpc.Blocking;
+import io.ulidmesh.common.grpc.StrictParsing;
 import io.ulidmesh.common.paging.PageTokens;
 import io.ulidmesh.proto.rollout.v1.CheckReadinessRequest;
 import io.ulidmesh.proto.rollout.v1.CreateRolloutRequest;
@@ -166,5 +168,11 @@ public class RolloutGrpcService extends MutinyRolloutServiceGrpc.RolloutServiceI
     private Uni<Rollout> onEngine(Callable<RolloutRecord> action) {
         return Uni.createFrom().completionStage(() -> engine.submit(action))
                 .chain(r -> Blocking.call(() -> ProtoMapping.rollout(queries.view(r))));
+    }
+
+    /** Requests protobuf cannot parse are INVALID_ARGUMENT naming the field (docs/architecture.md, "Errors"). */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return StrictParsing.of(super.bindService());
     }
 }

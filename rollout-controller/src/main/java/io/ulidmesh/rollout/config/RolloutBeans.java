@@ -29,8 +29,13 @@ import io.ulidmesh.rollout.domain.port.SignalSourcePort;
 import io.ulidmesh.rollout.store.AdvisoryLockLeadership;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
 import java.util.Set;
 
 /** Builds the peers' clients from the settings, and the domain's rollout logic from them and the store. */
@@ -41,7 +46,23 @@ public class RolloutBeans {
     @Singleton
     PeerChannels peerChannels(RolloutConfig config, ClientConfig client) {
         return new PeerChannels(config.peerTimeout(), client.tokenFile().map(ClientToken::new),
-                Set.copyOf(List.of(config.flagService(), config.migrationWorker())));
+                Set.copyOf(List.of(config.flagService(), config.migrationWorker())), peerTls(client));
+    }
+
+    /** TLS to peers trusting {@code ulidmesh.client.tls-ca}, presenting a client certificate when one is set. */
+    static Optional<SslContext> peerTls(ClientConfig client) {
+        if (client.tlsCa().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(client.tlsCa().get().toFile());
+            if (client.tlsCert().isPresent() && client.tlsKey().isPresent()) {
+                ssl.keyManager(client.tlsCert().get().toFile(), client.tlsKey().get().toFile());
+            }
+            return Optional.of(ssl.build());
+        } catch (SSLException e) {
+            throw new IllegalStateException("ulidmesh.client.tls-*: " + e.getMessage(), e);
+        }
     }
 
     void closePeerChannels(@Disposes PeerChannels channels) {

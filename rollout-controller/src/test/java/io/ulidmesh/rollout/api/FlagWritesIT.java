@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.ManagedChannel;
+import io.ulidmesh.common.auth.ClientToken;
 import io.ulidmesh.proto.flags.v1.DeleteFlagRequest;
 import io.ulidmesh.proto.flags.v1.Flag;
 import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
@@ -12,10 +13,9 @@ import io.ulidmesh.proto.flags.v1.SetFlagRequest;
 import io.ulidmesh.rollout.domain.port.FlagState;
 import io.ulidmesh.rollout.domain.port.FlagVersionConflict;
 import io.ulidmesh.testsupport.ServiceProcess;
-import io.ulidmesh.common.auth.ClientToken;
 import io.ulidmesh.testsupport.TestChannels;
-import io.ulidmesh.testsupport.TestTokens;
 import io.ulidmesh.testsupport.TestPostgres;
+import io.ulidmesh.testsupport.TestTokens;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +44,7 @@ class FlagWritesIT {
         operator = FlagServiceGrpc.newBlockingStub(TestChannels.as(operatorChannel, "it-operator"));
         channels = new PeerChannels(Duration.ofSeconds(5),
                 Optional.of(new ClientToken(TestTokens.file(TestTokens.token("rollout-controller", "admin")))),
-                Set.of(flagService.address()));
+                Set.of(flagService.address()), Optional.empty());
         client = new FlagServiceClient(channels, flagService.address());
     }
 

@@ -8,12 +8,12 @@ import io.grpc.ServiceDescriptor;
 import io.quarkus.test.junit.QuarkusTest;
 import io.ulidmesh.common.auth.Role;
 import io.ulidmesh.proto.migration.v1.MigrationServiceGrpc;
-import io.ulidmesh.testsupport.AuthContract;
+import io.ulidmesh.testsupport.GatesContract;
 import java.util.List;
 import java.util.Map;
 
 @QuarkusTest
-class AuthTest extends AuthContract {
+class GatesTest extends GatesContract {
     @Override
     protected List<ServiceDescriptor> services() {
         return List.of(MigrationServiceGrpc.getServiceDescriptor());

@@ -12,7 +12,13 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.ulidmesh.common.auth.Role;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +33,13 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Identity and roles, the same for every service (docs/architecture.md, "Identity and roles"): each
+ * The gates ahead of every handler, the same for every service. Identity and roles (docs/architecture.md, "Identity and roles"): each
  * role against each RPC, and missing, expired, forged and wrong-issuer tokens against each RPC.
  * Refusals come before any handler runs, so a default (empty) request serves every method; an
  * admitted call may then fail for its content, never for identity.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class AuthContract {
+public abstract class GatesContract {
     private static final List<Status.Code> IDENTITY_CODES = List.of(Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED);
     private ManagedChannel channel;
 
@@ -101,6 +107,25 @@ public abstract class AuthContract {
         return tests.stream();
     }
 
+    /** StrictParsing: invalid UTF-8 in a request's first string field is INVALID_ARGUMENT naming it, for every RPC that has one. */
+    @TestFactory
+    Stream<DynamicTest> invalidUtf8IsInvalidArgumentNamingTheField() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (MethodDescriptor<?, ?> method : methods()) {
+            Descriptor request = requestType(method);
+            request.getFields().stream().filter(f -> f.getType() == FieldDescriptor.Type.STRING && !f.isRepeated())
+                    .findFirst().ifPresent(field -> tests.add(DynamicTest.dynamicTest(method.getBareMethodName() + "." + field.getName(),
+                            () -> {
+                                byte[] bad = {(byte) ((field.getNumber() << 3) | 2), 2, (byte) 0xc3, (byte) 0x28};
+                                Status status = callRaw(channel, method, TestTokens.admin(), bad);
+                                assertThat(status.getCode()).as("%s: %s", method.getFullMethodName(), status)
+                                        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+                                assertThat(status.getDescription()).isEqualTo(field.getName() + ": is not valid UTF-8");
+                            })));
+        }
+        return tests.stream();
+    }
+
     @Test
     void healthAndReflectionNeedNoToken() throws Exception {
         assertThat(ServiceBasics.health(channel)).isEqualTo(ServingStatus.SERVING);
@@ -117,8 +142,38 @@ public abstract class AuthContract {
     }
 
     private static <ReqT, RespT> Status callWith(Channel channel, MethodDescriptor<ReqT, RespT> method, String token) {
+        return send(channel, method, token, defaultRequest(method));
+    }
+
+    /** Sends {@code body} as the request bytes of {@code method}, whatever they hold. */
+    private static Status callRaw(Channel channel, MethodDescriptor<?, ?> method, String token, byte[] body) {
+        MethodDescriptor.Marshaller<byte[]> raw = new MethodDescriptor.Marshaller<>() {
+            @Override
+            public InputStream stream(byte[] value) {
+                return new ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(InputStream stream) {
+                try {
+                    return stream.readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        return send(channel, method.toBuilder(raw, raw).build(), token, body);
+    }
+
+    private static Descriptor requestType(MethodDescriptor<?, ?> method) {
+        return ((Message) defaultRequest(method)).getDescriptorForType();
+    }
+
+    private static <ReqT, RespT> Status send(Channel channel, MethodDescriptor<ReqT, RespT> method, String token, ReqT request) {
         Channel target = token.isEmpty() ? channel : TestChannels.withToken(channel, token);
-        ClientCall<ReqT, RespT> call = target.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(3, TimeUnit.SECONDS));
+        ClientCall<ReqT, RespT> call = target.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(
+                // An admitted stream stays open until its deadline; a refusal comes at once either way.
+                method.getType().serverSendsOneMessage() ? 5000 : 700, TimeUnit.MILLISECONDS));
         CompletableFuture<Status> closed = new CompletableFuture<>();
         call.start(new ClientCall.Listener<>() {
             @Override
@@ -132,7 +187,7 @@ public abstract class AuthContract {
             }
         }, new Metadata());
         call.request(1);
-        call.sendMessage(defaultRequest(method));
+        call.sendMessage(request);
         call.halfClose();
         try {
             return closed.get(10, TimeUnit.SECONDS);
