@@ -11,7 +11,7 @@ import io.ulidmesh.common.grpc.StrictParsing;
 import io.ulidmesh.common.paging.PageTokens;
 import io.ulidmesh.common.ulid.Ulids;
 import io.ulidmesh.migration.domain.Backfills;
-import io.ulidmesh.migration.domain.FreeText;
+import io.ulidmesh.common.text.InputText;
 import io.ulidmesh.migration.domain.MigrationCatalog;
 import io.ulidmesh.migration.domain.MigrationRecord;
 import io.ulidmesh.migration.domain.StepRunner;
@@ -185,7 +185,7 @@ public class MigrationGrpcService extends MutinyMigrationServiceGrpc.MigrationSe
         return Blocking.call(() -> {
             ProtoMapping.refuseNul(request);
             String id = id(request.getId());
-            return call.run(id, actor, FreeText.singleLine("reason", request.getReason()));
+            return call.run(id, actor, InputText.plain("reason", request.getReason()));
         });
     }
 

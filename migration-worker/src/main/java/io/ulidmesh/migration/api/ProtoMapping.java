@@ -3,7 +3,7 @@ package io.ulidmesh.migration.api;
 import com.google.protobuf.Message;
 import io.ulidmesh.common.grpc.Timestamps;
 import io.ulidmesh.migration.domain.BackfillProgress;
-import io.ulidmesh.migration.domain.FreeText;
+import io.ulidmesh.common.text.InputText;
 import io.ulidmesh.migration.domain.MigrationRecord;
 import io.ulidmesh.migration.domain.Stage;
 import io.ulidmesh.migration.domain.UlidColumnSpec;
@@ -78,7 +78,7 @@ final class ProtoMapping {
         message.getAllFields().forEach((field, value) -> {
             for (Object item : field.isRepeated() ? (List<?>) value : List.of(value)) {
                 if (item instanceof String text) {
-                    FreeText.withoutNul(prefix + field.getName(), text);
+                    InputText.withoutNul(prefix + field.getName(), text);
                 } else if (item instanceof Message nested) {
                     refuseNul(nested, prefix + field.getName() + ".");
                 }

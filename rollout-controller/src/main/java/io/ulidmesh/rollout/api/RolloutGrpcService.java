@@ -28,7 +28,7 @@ import io.ulidmesh.rollout.domain.Readiness;
 import io.ulidmesh.rollout.domain.RolloutQueries;
 import io.ulidmesh.rollout.domain.RolloutRecord;
 import io.ulidmesh.rollout.domain.RolloutView;
-import io.ulidmesh.rollout.domain.plan.InputText;
+import io.ulidmesh.common.text.InputText;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;

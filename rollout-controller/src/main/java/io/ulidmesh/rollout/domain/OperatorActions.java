@@ -5,7 +5,7 @@ import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.common.ulid.Ulids;
 import io.ulidmesh.rollout.domain.RolloutEventRecord.EventType;
 import io.ulidmesh.rollout.domain.RolloutRecord.RollbackKind;
-import io.ulidmesh.rollout.domain.plan.InputText;
+import io.ulidmesh.common.text.InputText;
 import io.ulidmesh.rollout.domain.plan.Plan;
 import io.ulidmesh.rollout.domain.plan.PlanParser;
 import io.ulidmesh.rollout.domain.plan.SignalSource;

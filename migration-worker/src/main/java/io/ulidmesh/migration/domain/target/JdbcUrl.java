@@ -1,7 +1,7 @@
 package io.ulidmesh.migration.domain.target;
 
 import io.ulidmesh.common.error.DomainException;
-import io.ulidmesh.migration.domain.FreeText;
+import io.ulidmesh.common.text.InputText;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -87,7 +87,7 @@ public record JdbcUrl(Engine engine, List<HostPort> hosts, String database, Stri
         if (bytes > MAX_BYTES) {
             throw DomainException.invalid(subject + " is " + bytes + " bytes long; at most " + MAX_BYTES + " (2 KiB)");
         }
-        FreeText.singleLine(subject, url);
+        InputText.plain(subject, url);
         Engine engine = Engine.ofUrl(url);
         String rest = url.substring(engine.prefix().length());
         return engine == Engine.POSTGRESQL ? postgres(subject, rest) : file(engine, rest);

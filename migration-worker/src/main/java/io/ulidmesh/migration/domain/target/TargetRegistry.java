@@ -1,7 +1,7 @@
 package io.ulidmesh.migration.domain.target;
 
 import io.ulidmesh.common.error.DomainException;
-import io.ulidmesh.migration.domain.FreeText;
+import io.ulidmesh.common.text.InputText;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -30,8 +30,8 @@ public class TargetRegistry {
         TargetName.check(name);
         policy.check(name, jdbcUrl);
         // The user name is logged; the password only must not be cut short by a NUL on its way to the driver.
-        String user = username == null ? "" : FreeText.singleLine("username", username);
-        String secret = password == null ? "" : FreeText.withoutNul("password", password);
+        String user = username == null ? "" : InputText.plain("username", username);
+        String secret = password == null ? "" : InputText.withoutNul("password", password);
         TargetDatabase target = new TargetDatabase(name, jdbcUrl, user, !secret.isEmpty());
         repository.upsert(target, vault.seal(name, secret));
         LOG.infof("target %s registered by %s: %s as '%s', password %s", name, actor, jdbcUrl, user,

@@ -65,8 +65,8 @@ class TargetRegistryTest {
         invalid(() -> registry.register("x", "jdbc:mysql://localhost/x", "", "", "t"), "must start with jdbc:postgresql:");
         invalid(() -> registry.register("leaky", "jdbc:postgresql://h/x?PASSWORD=s", "", "", "t"), "give the password in the password field");
         invalid(() -> registry.register("far", "jdbc:postgresql://elsewhere/x", "", "", "t"), "host elsewhere:5432 is not in");
-        invalid(() -> registry.register("forged", "jdbc:sqlite:/data/x.db", "app\nINFO forged line", "", "t"), "username contains");
-        invalid(() -> registry.register("cut", "jdbc:sqlite:/data/x.db", "", "pass\0word", "t"), "password contains a NUL");
+        invalid(() -> registry.register("forged", "jdbc:sqlite:/data/x.db", "app\nINFO forged line", "", "t"), "username: control character");
+        invalid(() -> registry.register("cut", "jdbc:sqlite:/data/x.db", "", "pass\0word", "t"), "password: control character U+0000");
         assertThat(f.stored).isEmpty();
         assertThat(registry.register("crackerjack", "jdbc:sqlite:/data/x.db", null, null, "t").hasPassword()).isFalse();
         assertThat(registry.list()).extracting(TargetDatabase::engine).containsExactly(Engine.SQLITE);

@@ -1,5 +1,6 @@
 package io.ulidmesh.rollout.domain.plan;
 
+import io.ulidmesh.common.text.InputText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

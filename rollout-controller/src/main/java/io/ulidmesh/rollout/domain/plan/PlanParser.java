@@ -1,5 +1,6 @@
 package io.ulidmesh.rollout.domain.plan;
 
+import io.ulidmesh.common.text.InputText;
 import io.ulidmesh.common.error.DomainException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;

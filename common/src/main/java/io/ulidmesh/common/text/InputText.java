@@ -1,4 +1,4 @@
-package io.ulidmesh.rollout.domain.plan;
+package io.ulidmesh.common.text;
 
 import io.ulidmesh.common.error.DomainException;
 import java.util.Locale;
@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Text from requests that ends up in log lines, events and audit records. Control characters are
  * refused, naming the field, rather than escaped: a refused value is never stored, so no log line
- * or event can be forged and nothing that reads them later needs to un-escape.
+ * or event can be forged and nothing that reads them later needs to un-escape. Messages name the
+ * field and the position, never the value, which may be a secret.
  */
 public final class InputText {
     private InputText() {
@@ -18,6 +19,15 @@ public final class InputText {
         String problem = problem(value, false);
         if (problem != null) {
             throw DomainException.invalid(field + ": " + problem);
+        }
+        return value;
+    }
+
+    /** {@code value} unless it holds a NUL (drivers and C libraries cut strings at it); other characters pass. */
+    public static String withoutNul(String field, String value) {
+        int at = value == null ? -1 : value.indexOf('\0');
+        if (at >= 0) {
+            throw DomainException.invalid(field + ": control character U+0000 at position " + (at + 1) + " is not allowed");
         }
         return value;
     }
