@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -173,7 +174,8 @@ final class Settings {
             }
             return token;
         } catch (IOException e) {
-            throw new IllegalArgumentException(from + ": cannot read the token file " + file + " (" + e.getMessage() + ")");
+            throw new IllegalArgumentException(from + ": cannot read the token file " + file + " ("
+                    + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()) + ")");
         }
     }
 

@@ -51,7 +51,7 @@ class OfflineCommandsTest {
         assertThat(fromEnv.err()).contains("ULIDMESH_FLAGS_ADDR: 'localhost:99999' is not HOST:PORT");
         Cli.Run token = cli.run("flags", "list", "--token-file", "/nonexistent/admin.jwt");
         assertThat(token.code()).isEqualTo(2);
-        assertThat(token.err()).contains("--token-file: cannot read the token file /nonexistent/admin.jwt");
+        assertThat(token.err()).contains("--token-file: cannot read the token file /nonexistent/admin.jwt (no such file)");
         Cli.Run certWithoutKey = cli.run("flags", "list", "--tls-cert", PLANS.resolve("otp-refactor.yaml").toString());
         assertThat(certWithoutKey.code()).isEqualTo(2);
         assertThat(certWithoutKey.err()).contains("--tls-cert and --tls-key");
