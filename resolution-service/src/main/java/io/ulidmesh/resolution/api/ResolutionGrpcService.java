@@ -126,8 +126,9 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
 
     @Override
     public Uni<LinkResponse> link(LinkRequest request) {
+        String actor = Actor.current();
         return Blocking.call(() -> ProtoMapping.link(
-                registry.link(request.getFromUlid(), request.getToUlid(), request.getRelation())));
+                registry.link(request.getFromUlid(), request.getToUlid(), request.getRelation(), actor)));
     }
 
     @Override

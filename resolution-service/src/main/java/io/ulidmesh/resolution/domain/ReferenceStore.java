@@ -19,8 +19,8 @@ public interface ReferenceStore {
     /** Which of {@code ulids} are registered. */
     Set<Ulid> registered(Collection<Ulid> ulids);
 
-    /** Inserts the links that do not exist yet; returns those inserted. */
-    List<Link> insertLinks(Collection<Link> links);
+    /** Inserts the links that do not exist yet, made by {@code actor}; returns those inserted. */
+    List<Link> insertLinks(Collection<Link> links, String actor);
 
     /** Every link starting or ending at one of {@code ulids}. */
     List<Link> linksTouching(Collection<Ulid> ulids);

@@ -116,7 +116,7 @@ public final class Registry {
             }
         }
 
-        List<Link> links = new ArrayList<>();
+        Map<String, List<Link>> linksByActor = new HashMap<>();
         long created = 0;
         long same = 0;
         long collisions = 0;
@@ -146,12 +146,10 @@ public final class Registry {
                 }
             }
             for (Ulid r : reg.related()) {
-                links.add(new Link(ulid, r, Limits.DEFAULT_RELATION));
+                linksByActor.computeIfAbsent(reg.actor(), a -> new ArrayList<>()).add(new Link(ulid, r, Limits.DEFAULT_RELATION));
             }
         }
-        if (!links.isEmpty()) {
-            store.insertLinks(links);
-        }
+        linksByActor.forEach((actor, links) -> store.insertLinks(links, actor));
         listener.registrations(created, same, collisions, refused);
         if (n > 1) {
             LOG.debugf("registration of %d item(s): %d registered, %d unchanged, %d collisions, %d refused",
@@ -279,7 +277,8 @@ public final class Registry {
         return found;
     }
 
-    public LinkOutcome link(String fromText, String toText, String relationText) {
+    /** Links two registered ULIDs; {@code actor} is recorded with the link and named in its log line. */
+    public LinkOutcome link(String fromText, String toText, String relationText, String actor) {
         Ulid from = Ulids.parse("from_ulid", fromText);
         Ulid to = Ulids.parse("to_ulid", toText);
         String relation = relationText == null || relationText.isEmpty()
@@ -295,9 +294,9 @@ public final class Registry {
             }
         }
         Link link = new Link(from, to, relation);
-        boolean created = !store.insertLinks(List.of(link)).isEmpty();
+        boolean created = !store.insertLinks(List.of(link), actor).isEmpty();
         if (created) {
-            LOG.infof("linked %s -[%s]-> %s", from, relation, to);
+            LOG.infof("linked %s -[%s]-> %s by %s", from, relation, to, AuditText.escape(actor));
         }
         return new LinkOutcome(link, created);
     }

@@ -186,7 +186,7 @@ public final class JdbcReferenceStore implements ReferenceStore {
     }
 
     @Override
-    public List<Link> insertLinks(Collection<Link> links) {
+    public List<Link> insertLinks(Collection<Link> links, String actor) {
         int n = links.size();
         UUID[] from = new UUID[n];
         UUID[] to = new UUID[n];
@@ -199,13 +199,14 @@ public final class JdbcReferenceStore implements ReferenceStore {
         }
         return Jdbc.withConnection(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO link (from_ulid, to_ulid, relation)
-                    SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::text[])
+                    INSERT INTO link (from_ulid, to_ulid, relation, linked_by)
+                    SELECT f, t, r, ? FROM unnest(?::uuid[], ?::uuid[], ?::text[]) AS l (f, t, r)
                     ON CONFLICT DO NOTHING
                     RETURNING from_ulid, to_ulid, relation""")) {
-                ps.setArray(1, c.createArrayOf("uuid", from));
-                ps.setArray(2, c.createArrayOf("uuid", to));
-                ps.setArray(3, c.createArrayOf("text", relation));
+                ps.setString(1, actor);
+                ps.setArray(2, c.createArrayOf("uuid", from));
+                ps.setArray(3, c.createArrayOf("uuid", to));
+                ps.setArray(4, c.createArrayOf("text", relation));
                 return links(ps);
             }
         });

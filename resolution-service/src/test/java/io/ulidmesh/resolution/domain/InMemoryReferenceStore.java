@@ -15,6 +15,7 @@ import java.util.TreeMap;
 
 /** The registry's storage port in memory, counting the lookups that would be database round trips. */
 final class InMemoryReferenceStore implements ReferenceStore {
+    private final Map<Link, String> linkedBy = new HashMap<>();
     final TreeMap<Ulid, RegisteredReference> references = new TreeMap<>();
     final Set<Link> links = new LinkedHashSet<>();
     /** ULIDs asked for by {@link #find}, in call order. */
@@ -55,14 +56,20 @@ final class InMemoryReferenceStore implements ReferenceStore {
     }
 
     @Override
-    public List<Link> insertLinks(Collection<Link> candidates) {
+    public List<Link> insertLinks(Collection<Link> candidates, String actor) {
         List<Link> inserted = new ArrayList<>();
         for (Link link : candidates) {
             if (links.add(link)) {
                 inserted.add(link);
+                linkedBy.put(link, actor);
             }
         }
         return inserted;
+    }
+
+    /** Who made {@code link}. */
+    String linkedBy(Link link) {
+        return linkedBy.get(link);
     }
 
     @Override

@@ -243,17 +243,18 @@ class RegistryTest {
         Ulid a = register(newUlid(), "billing", "a").ulid();
         Ulid b = register(newUlid(), "billing", "b").ulid();
         String missing = newUlid();
-        LinkOutcome created = registry.link(a.toString(), b.toString(), "derived_from");
+        LinkOutcome created = registry.link(a.toString(), b.toString(), "derived_from", "alice");
         assertThat(created.created()).isTrue();
         assertThat(created.link()).isEqualTo(new Link(a, b, "derived_from"));
-        assertThat(registry.link(a.toString(), b.toString(), "derived_from").created()).isFalse();
-        assertThat(registry.link(a.toString(), b.toString(), "").link().relation()).isEqualTo("related");
+        assertThat(store.linkedBy(created.link())).as("every change records its actor").isEqualTo("alice");
+        assertThat(registry.link(a.toString(), b.toString(), "derived_from", "alice").created()).isFalse();
+        assertThat(registry.link(a.toString(), b.toString(), "", "alice").link().relation()).isEqualTo("related");
 
-        refused(ErrorKind.FAILED_PRECONDITION, () -> registry.link(missing, b.toString(), ""), "from_ulid " + missing);
-        refused(ErrorKind.FAILED_PRECONDITION, () -> registry.link(a.toString(), missing, ""), "to_ulid " + missing);
-        refused(ErrorKind.INVALID_ARGUMENT, () -> registry.link(a.toString(), a.toString(), ""), "itself");
-        refused(ErrorKind.INVALID_ARGUMENT, () -> registry.link(a.toString(), b.toString(), "Derived"), "relation");
-        refused(ErrorKind.INVALID_ARGUMENT, () -> registry.link("x", b.toString(), ""), "from_ulid");
+        refused(ErrorKind.FAILED_PRECONDITION, () -> registry.link(missing, b.toString(), "", "alice"), "from_ulid " + missing);
+        refused(ErrorKind.FAILED_PRECONDITION, () -> registry.link(a.toString(), missing, "", "alice"), "to_ulid " + missing);
+        refused(ErrorKind.INVALID_ARGUMENT, () -> registry.link(a.toString(), a.toString(), "", "alice"), "itself");
+        refused(ErrorKind.INVALID_ARGUMENT, () -> registry.link(a.toString(), b.toString(), "Derived", "alice"), "relation");
+        refused(ErrorKind.INVALID_ARGUMENT, () -> registry.link("x", b.toString(), "", "alice"), "from_ulid");
         assertThat(store.links).hasSize(2);
     }
 
@@ -332,7 +333,7 @@ class RegistryTest {
     }
 
     private void link(Ulid from, Ulid to) {
-        registry.link(from.toString(), to.toString(), "");
+        registry.link(from.toString(), to.toString(), "", "alice");
     }
 
     private static List<Ulid> related(TraceResult t) {
