@@ -9,8 +9,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code ulidmesh completion bash}: the shell completion script, generated from the commands themselves. */
-@Command(name = "completion", description = {"Prints the shell completion script (bash; zsh loads it through bashcompinit).",
-    "  source <(ulidmesh completion bash)      or, with ./mesh:  source <(./mesh completion bash)"})
+@Command(name = "completion", description = {"Prints the shell completion script (bash; zsh loads it through bashcompinit):",
+    "  source <(ulidmesh completion bash)", "  source <(./mesh completion bash)"})
 final class Completion implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -47,7 +47,7 @@ final class FlagCommands {
 
     @Command(name = "get", description = "One flag (GetFlag).")
     static final class Get extends MeshCommand {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "the flag's name")
         String name;
 
         @Override
@@ -65,7 +65,7 @@ final class FlagCommands {
     @Command(name = "set", description = {"Creates or changes a flag (SetFlag; role operator).",
         "Exactly one of --on, --off, --percent."})
     static final class Set extends MeshCommand {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "the flag's name")
         String name;
         @ArgGroup(exclusive = true, multiplicity = "1")
         Value value;
@@ -116,7 +116,7 @@ final class FlagCommands {
 
     @Command(name = "delete", description = "Deletes a flag; it then evaluates as off (DeleteFlag; role operator).")
     static final class Delete extends MeshCommand {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "the flag's name")
         String name;
         @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "", description = "why; recorded in the history")
         String reason;
@@ -140,7 +140,7 @@ final class FlagCommands {
 
     @Command(name = "history", description = "A flag's changes, newest first (History).")
     static final class History extends MeshCommand {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "the flag's name")
         String name;
         @Option(names = "--limit", defaultValue = "20", description = "at most this many changes (default 20)")
         int limit;
@@ -167,7 +167,7 @@ final class FlagCommands {
 
     @Command(name = "evaluate", description = "Whether a flag is on for one entity, and why (Evaluate).")
     static final class Evaluate extends MeshCommand {
-        @Parameters(index = "0", paramLabel = "NAME")
+        @Parameters(index = "0", paramLabel = "NAME", description = "the flag's name")
         String name;
         @Parameters(index = "1", paramLabel = "ENTITY", description = "the entity id: user, job, coordinator, ...")
         String entity;

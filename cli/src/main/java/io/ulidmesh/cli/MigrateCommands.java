@@ -146,7 +146,7 @@ final class MigrateCommands {
 
     @Command(name = "plan", description = "Dry run: the exact SQL of each remaining step, then of rollback (Plan).")
     static final class Plan extends MeshCommand {
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", description = "the migration's ULID")
         String id;
 
         @Override
@@ -232,7 +232,7 @@ final class MigrateCommands {
     @Command(name = "validate", description = {"Checks every row's ULID and the row count (Validate; role operator).",
         "Exit 1 when the validation fails, with its problems."})
     static final class Validate extends MeshCommand {
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", description = "the migration's ULID")
         String id;
         @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "")
         String reason;
@@ -265,7 +265,7 @@ final class MigrateCommands {
         "--watch follows the backfill (Watch stream) with a progress bar until a resting state: redrawn in place on a"
                 + " terminal, a line per second when piped or with --plain; with -o json one MigrationProgress per line."})
     static final class Status extends MeshCommand {
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", description = "the migration's ULID")
         String id;
         @Mixin
         WatchOptions live;

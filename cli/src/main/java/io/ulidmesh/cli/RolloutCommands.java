@@ -88,7 +88,7 @@ final class RolloutCommands {
                 + " and migration-worker healthy; every target known; pulled signals answering) and shows what each phase would change,"
                 + " with each flag's current value. Exit 1 when the plan is not ready."})
     static final class Start extends MeshCommand {
-        @Parameters(paramLabel = "FILE")
+        @Parameters(paramLabel = "FILE", description = "the plan (YAML)")
         Path file;
         @Option(names = "--dry-run", description = "check and show, change nothing")
         boolean dryRun;
@@ -186,7 +186,7 @@ final class RolloutCommands {
         "Signal values come from the controller's ulidmesh_rollout_signal gauge (/q/metrics, read once per plan interval) and its"
                 + " breach events; no stream carries them."})
     static final class Get extends MeshCommand {
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", description = "the rollout's ULID")
         String id;
         @Mixin
         WatchOptions live;
@@ -273,7 +273,7 @@ final class RolloutCommands {
     static final class Signal extends MeshCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "the signal's name as plans declare it")
         String name;
-        @Parameters(index = "1", paramLabel = "VALUE")
+        @Parameters(index = "1", paramLabel = "VALUE", description = "the value, a number")
         double value;
         @Option(names = "--rollout", paramLabel = "ID", description = "only this rollout evaluates it")
         String rollout;

@@ -40,7 +40,7 @@ final class UlidCommands {
 
     @Command(name = "resolve", description = "Which system owns a ULID and what it points to (Resolve).")
     static final class Resolve extends MeshCommand {
-        @Parameters(paramLabel = "ULID")
+        @Parameters(paramLabel = "ULID", description = "a ULID, any case")
         String ulid;
 
         @Override
@@ -57,7 +57,7 @@ final class UlidCommands {
 
     @Command(name = "trace", description = "The ULIDs related to one, following links both ways (Trace).")
     static final class Trace extends MeshCommand {
-        @Parameters(paramLabel = "ULID")
+        @Parameters(paramLabel = "ULID", description = "a ULID, any case")
         String ulid;
         @Option(names = "--depth", paramLabel = "D", defaultValue = "3", description = "hops to follow: 1..10 (default 3)")
         int depth;
