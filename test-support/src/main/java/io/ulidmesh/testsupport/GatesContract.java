@@ -127,9 +127,11 @@ public abstract class GatesContract {
     }
 
     @Test
-    void healthAndReflectionNeedNoToken() throws Exception {
+    void healthAndReflectionNeedNoTokenAndIgnoreABadOne() throws Exception {
         assertThat(ServiceBasics.health(channel)).isEqualTo(ServingStatus.SERVING);
         assertThat(ServiceBasics.reflectedServices(channel)).contains("grpc.health.v1.Health");
+        Channel forged = TestChannels.withToken(channel, TestTokens.forged("probe", "viewer"));
+        assertThat(ServiceBasics.health(forged)).isEqualTo(ServingStatus.SERVING);
     }
 
     private List<MethodDescriptor<?, ?>> methods() {

@@ -7,7 +7,7 @@ import grpc.reflection.v1alpha.Reflection.ServerReflectionRequest;
 import grpc.reflection.v1alpha.Reflection.ServerReflectionResponse;
 import grpc.reflection.v1alpha.Reflection.ServiceResponse;
 import grpc.reflection.v1alpha.ServerReflectionGrpc;
-import io.grpc.ManagedChannel;
+import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,13 +19,13 @@ public final class ServiceBasics {
     }
 
     /** The overall gRPC health status ("" service) of the server behind {@code channel}. */
-    public static HealthCheckResponse.ServingStatus health(ManagedChannel channel) {
+    public static HealthCheckResponse.ServingStatus health(Channel channel) {
         return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
                 .check(HealthCheckRequest.newBuilder().setService("").build()).getStatus();
     }
 
     /** The service names listed by gRPC server reflection, as {@code grpcurl list} shows them. */
-    public static List<String> reflectedServices(ManagedChannel channel) throws Exception {
+    public static List<String> reflectedServices(Channel channel) throws Exception {
         CompletableFuture<List<String>> names = new CompletableFuture<>();
         StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
                 .withDeadlineAfter(5, TimeUnit.SECONDS)
