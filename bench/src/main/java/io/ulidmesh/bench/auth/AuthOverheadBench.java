@@ -32,7 +32,8 @@ import java.util.function.Function;
  * <pre>
  * java -cp ... io.ulidmesh.bench.auth.AuthOverheadBench --token-file .mesh/secrets/admin.jwt \
  *     --resolution-on 127.0.0.1:18681 --resolution-off 127.0.0.1:18691 \
- *     --flags-on 127.0.0.1:18682 --flags-off 127.0.0.1:18692 --rounds 5 --duration 8s --warmup 3s
+ *     --flags-on 127.0.0.1:18682 --flags-off 127.0.0.1:18692 --rounds 5 --duration 8s --warmup 3s \
+ *     [--only BatchResolve,Evaluate,BatchEvaluate]
  * </pre>
  */
 public final class AuthOverheadBench {
@@ -62,7 +63,7 @@ public final class AuthOverheadBench {
             entities.add("entity-" + i);
         }
         BatchEvaluateRequest batchEvaluate = BatchEvaluateRequest.newBuilder().addAllFlags(flags).addAllEntityIds(entities).build();
-        List<Case> cases = List.of(
+        List<Case> all = List.of(
                 new Case("BatchResolve 1000", "resolution", 8, t -> {
                     var stubs = t.stubs(ResolutionServiceGrpc::newFutureStub);
                     return Op.listenable(() -> stubs.next().batchResolve(batchResolve));
@@ -75,7 +76,10 @@ public final class AuthOverheadBench {
                     var stubs = t.stubs(FlagServiceGrpc::newFutureStub);
                     return Op.listenable(() -> stubs.next().batchEvaluate(batchEvaluate));
                 }));
+        List<Case> cases = all;
 
+        List<String> only = List.of(spec.option("only", "BatchResolve,Evaluate,BatchEvaluate").split(","));
+        cases = cases.stream().filter(c -> only.contains(c.name().split(" ")[0])).toList();
         Map<String, List<Double>> ratios = new LinkedHashMap<>();
         Map<String, List<Double>> on = new LinkedHashMap<>();
         Map<String, List<Double>> off = new LinkedHashMap<>();
