@@ -40,7 +40,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * Starts {@code module} (e.g. {@code flag-service}) against {@code jdbcUrl} on a free port and
-     * waits until {@code /q/health/ready} is UP. {@code extraConfig} are Quarkus properties.
+     * waits until {@code /q/health/ready} is UP. {@code extraConfig} are Quarkus properties; an empty
+     * value removes a default one (e.g. the JWT key).
      */
     public static ServiceProcess start(String module, String jdbcUrl, Map<String, String> extraConfig) {
         return start(module, jdbcUrl, freePort(), extraConfig);
@@ -80,6 +81,8 @@ public final class ServiceProcess implements AutoCloseable {
         config.put("mp.jwt.verify.publickey.location", TestTokens.publicKeyFile().toUri().toString());
         config.put("ulidmesh.client.token-file", TestTokens.file(TestTokens.token(module, "admin")).toString());
         config.putAll(extraConfig);
+        // An empty value leaves the setting out altogether, as if it were never configured.
+        config.values().removeIf(String::isEmpty);
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1"));
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
