@@ -25,20 +25,16 @@ import io.ulidmesh.proto.flags.v1.FlagServiceGrpc.FlagServiceBlockingStub;
 import io.ulidmesh.proto.flags.v1.GetFlagRequest;
 import io.ulidmesh.proto.flags.v1.HistoryRequest;
 import io.ulidmesh.proto.flags.v1.SetFlagRequest;
+import io.ulidmesh.testsupport.LogCapture;
 import io.ulidmesh.testsupport.TestChannels;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,16 +118,12 @@ class HostileInputTest {
         String actor = "mallory\r\n2030-01-01 INFO forged";
         FlagServiceBlockingStub asMallory = FlagServiceGrpc.newBlockingStub(TestChannels.as(channel, actor))
                 .withDeadlineAfter(30, TimeUnit.SECONDS);
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Logger logger = Logger.getLogger("io.ulidmesh.flags.store.JdbcFlagRepository");
-        Handler capture = capture(lines);
-        logger.addHandler(capture);
-        try {
+        List<String> lines;
+        try (LogCapture log = LogCapture.of("io.ulidmesh.flags.store.JdbcFlagRepository")) {
             asMallory.setFlag(SetFlagRequest.newBuilder().setName(name).setEnabled(true).setReason(FORGED)
                     .setDescription("two\nlines").build());
             asMallory.deleteFlag(DeleteFlagRequest.newBuilder().setName(name).setReason("gone\u001b[2J").build());
-        } finally {
-            logger.removeHandler(capture);
+            lines = log.lines();
         }
         List<String> mine = lines.stream().filter(line -> line.startsWith("flag " + name + " ")).toList();
         assertThat(mine).hasSize(2).allSatisfy(line -> assertThat(line).doesNotContain("\n", "\r", "\u001b")
@@ -220,20 +212,4 @@ class HostileInputTest {
         }
     }
 
-    private static Handler capture(List<String> lines) {
-        return new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                lines.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-    }
 }

@@ -13,17 +13,13 @@ import io.ulidmesh.proto.resolution.v1.RegisterRequest;
 import io.ulidmesh.proto.resolution.v1.RegisterStreamResponse;
 import io.ulidmesh.proto.resolution.v1.ResolveRequest;
 import io.ulidmesh.proto.resolution.v1.TraceRequest;
+import io.ulidmesh.testsupport.LogCapture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,28 +85,11 @@ class HostileInputTest extends ResolutionTestBase {
         register(ulid, system, FORGED);
         assertThat(stub.resolve(ResolveRequest.newBuilder().setUlid(ulid).build()).getReference()).isEqualTo(FORGED);
 
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                lines.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger("io.ulidmesh.resolution.domain.Registry");
-        logger.addHandler(capture);
-        try {
+        List<String> lines;
+        try (LogCapture log = LogCapture.of("io.ulidmesh.resolution.domain.Registry")) {
             assertStatus(Code.ALREADY_EXISTS, () -> stub.register(item(ulid, system, "other\r\nINFO forged")
                     .toBuilder().setReferenceType("job\u001b]0;title\u0007").build()));
-        } finally {
-            logger.removeHandler(capture);
+            lines = log.lines();
         }
         assertThat(lines).filteredOn(line -> line.contains("collision on " + ulid)).singleElement()
                 .satisfies(line -> assertThat(line).doesNotContain("\n", "\r", "\u001b", "\u0007")
