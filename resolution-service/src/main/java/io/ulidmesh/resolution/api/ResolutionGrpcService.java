@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.ulidmesh.common.actor.Actor;
 import io.ulidmesh.common.error.DomainException;
+import io.ulidmesh.common.error.ErrorKind;
 import io.ulidmesh.common.grpc.Blocking;
 import io.ulidmesh.common.grpc.StrictParsing;
 import io.ulidmesh.common.ulid.Ulids;
@@ -97,16 +98,28 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
         try {
             ulid = Ulids.parse("ulid", request.getUlid());
         } catch (DomainException e) {
+            metrics.resolutionRefused();
             return Uni.createFrom().failure(e);
         }
         RegisteredReference hit = registry.cached(ulid);
         if (hit != null) {
             Reference reply = ProtoMapping.reference(hit);
             metrics.resolved(true, System.nanoTime() - start);
+            metrics.resolutions(1, 0);
             return Uni.createFrom().item(reply);
         }
         return Blocking.call(() -> ProtoMapping.reference(registry.resolve(ulid)))
-                .invoke(() -> metrics.resolved(false, System.nanoTime() - start));
+                .invoke(() -> {
+                    metrics.resolved(false, System.nanoTime() - start);
+                    metrics.resolutions(1, 0);
+                })
+                .onFailure().invoke(e -> {
+                    if (e instanceof DomainException d && d.kind() == ErrorKind.NOT_FOUND) {
+                        metrics.resolutions(0, 1);
+                    } else {
+                        metrics.resolutionFailed(1);
+                    }
+                });
     }
 
     @Override
@@ -115,13 +128,17 @@ public class ResolutionGrpcService extends MutinyResolutionServiceGrpc.Resolutio
         try {
             ulids = Limits.batchResolve(request.getUlidsList());
         } catch (DomainException e) {
+            metrics.resolutionRefused();
             return Uni.createFrom().failure(e);
         }
         Map<Ulid, RegisteredReference> cached = registry.allCached(ulids);
         if (cached != null) {
+            metrics.resolutions(ulids.size(), 0);
             return Uni.createFrom().item(ProtoMapping.batch(ulids, cached));
         }
-        return Blocking.call(() -> ProtoMapping.batch(ulids, registry.resolveAll(ulids)));
+        return Blocking.call(() -> ProtoMapping.batch(ulids, registry.resolveAll(ulids)))
+                .invoke(reply -> metrics.resolutions(reply.getReferencesCount(), reply.getMissingCount()))
+                .onFailure().invoke(e -> metrics.resolutionFailed(ulids.size()));
     }
 
     @Override

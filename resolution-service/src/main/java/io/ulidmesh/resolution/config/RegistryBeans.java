@@ -1,6 +1,7 @@
 package io.ulidmesh.resolution.config;
 
 import io.quarkus.runtime.StartupEvent;
+import io.ulidmesh.resolution.domain.GenerationListener;
 import io.ulidmesh.resolution.domain.MonotonicUlidGenerator;
 import io.ulidmesh.resolution.domain.Registry;
 import io.ulidmesh.resolution.domain.RegistryListener;
@@ -17,8 +18,8 @@ public class RegistryBeans {
 
     @Produces
     @Singleton
-    Registry registry(DataSource dataSource, ResolutionConfig config, RegistryListener metrics) {
-        return new Registry(new JdbcReferenceStore(dataSource), new MonotonicUlidGenerator(Clock.systemUTC()),
+    Registry registry(DataSource dataSource, ResolutionConfig config, RegistryListener metrics, GenerationListener generation) {
+        return new Registry(new JdbcReferenceStore(dataSource), new MonotonicUlidGenerator(Clock.systemUTC(), generation),
                 config.cacheSize(), metrics);
     }
 

@@ -17,15 +17,26 @@ import java.util.Random;
 public final class MonotonicUlidGenerator {
     private final Clock clock;
     private final Random random;
+    private final GenerationListener listener;
     private Ulid last = new Ulid(0, 0);
+    private long lastReading = Long.MIN_VALUE;
 
     public MonotonicUlidGenerator(Clock clock) {
-        this(clock, new SecureRandom());
+        this(clock, GenerationListener.NONE);
+    }
+
+    public MonotonicUlidGenerator(Clock clock, GenerationListener listener) {
+        this(clock, new SecureRandom(), listener);
     }
 
     MonotonicUlidGenerator(Clock clock, Random random) {
+        this(clock, random, GenerationListener.NONE);
+    }
+
+    MonotonicUlidGenerator(Clock clock, Random random, GenerationListener listener) {
         this.clock = clock;
         this.random = random;
+        this.listener = listener;
     }
 
     public Ulid next() {
@@ -51,14 +62,20 @@ public final class MonotonicUlidGenerator {
     /** Reserves {@code count} consecutive ULIDs and returns the first. */
     private synchronized Ulid reserve(int count) {
         long now = clock.millis();
+        boolean steppedBack = now < lastReading;
+        lastReading = now;
         Ulid first;
+        int increments;
         if (now > last.getTime()) {
             long randomHigh = random.nextInt(1 << 15); // 16 random bits in the msb, top one clear
             first = new Ulid((now << 16) | randomHigh, random.nextLong());
+            increments = count - 1;
         } else {
             first = last.increment();
+            increments = count;
         }
         last = plus(first, count - 1);
+        listener.generated(count, increments, steppedBack);
         return first;
     }
 

@@ -69,6 +69,25 @@ class MonotonicUlidGeneratorTest {
     }
 
     @Test
+    void theListenerHearsEveryUlidEachIncrementAndEachStepBackOfTheClock() {
+        HandClock clock = new HandClock();
+        long[] counts = new long[3]; // generated, increments, steps back
+        MonotonicUlidGenerator generator = new MonotonicUlidGenerator(clock, new Random(3), (count, increments, back) -> {
+            counts[0] += count;
+            counts[1] += increments;
+            counts[2] += back ? 1 : 0;
+        });
+        generator.next(5);              // a fresh millisecond: 4 increments after the first
+        generator.next();               // same millisecond: 1 increment
+        clock.millis.addAndGet(1);
+        generator.next();               // a fresh millisecond: none
+        clock.millis.addAndGet(-1_000); // the clock steps back once ...
+        generator.next(2);              // ... 2 increments
+        generator.next();               // still behind, but no new step: 1 increment
+        assertThat(counts).containsExactly(10, 8, 1);
+    }
+
+    @Test
     void manyThreadsNeverGetTheSameOrAnOutOfOrderUlid() throws InterruptedException {
         MonotonicUlidGenerator generator = new MonotonicUlidGenerator(Clock.systemUTC());
         ConcurrentLinkedQueue<List<Ulid>> batches = new ConcurrentLinkedQueue<>();
