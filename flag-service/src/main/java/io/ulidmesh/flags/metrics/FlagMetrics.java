@@ -3,13 +3,17 @@ package io.ulidmesh.flags.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 import io.ulidmesh.flags.domain.ChangeType;
 import io.ulidmesh.flags.domain.FlagState;
 import io.ulidmesh.flags.domain.Flags;
 import io.ulidmesh.flags.domain.Reason;
+import io.ulidmesh.flags.domain.RecordedChange;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -18,8 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The flag-service's meters: {@code ulidmesh.flag.changes} (by type, counted where the change was
  * made), {@code ulidmesh.flag.evaluations} (by reason), {@code ulidmesh.flag.watchers} (live Watch
- * and flagd EventStream streams) and {@code ulidmesh.flag.basis_points} per live flag, read from
- * every replica's table and removed when the flag is deleted.
+ * and flagd EventStream streams), {@code ulidmesh.flag.basis_points} per live flag, read from
+ * every replica's table and removed when the flag is deleted, and {@code ulidmesh.flag.propagation}
+ * (histogram): from a change's commit time, as the writing replica recorded it, to this replica
+ * handing it to its watchers (the LISTEN/NOTIFY path, so it includes the clocks' skew between replicas).
  */
 @ApplicationScoped
 public class FlagMetrics {
@@ -29,6 +35,7 @@ public class FlagMetrics {
     private final Counter upserts;
     private final Counter deletes;
     private final AtomicInteger watchers = new AtomicInteger();
+    private final Timer propagation;
     /** Guarded by {@code this}. */
     private final Map<String, Gauge> gauges = new HashMap<>();
 
@@ -44,11 +51,20 @@ public class FlagMetrics {
         deletes = changes(registry, ChangeType.DELETED);
         Gauge.builder("ulidmesh.flag.watchers", watchers, AtomicInteger::get)
                 .description("Live Watch and flagd EventStream streams on this replica").register(registry);
+        propagation = Timer.builder("ulidmesh.flag.propagation")
+                .description("From a flag change's commit to this replica handing it to its watchers")
+                .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+                        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+                        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30))
+                .register(registry);
     }
 
     /** Follows first, then goes over the table: a change made meanwhile is reconciled again, so none is missed. */
     void start(@Observes StartupEvent startup) {
-        flags.follow(change -> reconcile(change.flag().name()));
+        flags.follow(change -> {
+            propagated(change);
+            reconcile(change.flag().name());
+        });
         flags.all().forEach(flag -> reconcile(flag.name()));
     }
 
@@ -64,6 +80,11 @@ public class FlagMetrics {
     /** A flag deleted through this replica. */
     public void deleted() {
         deletes.increment();
+    }
+
+    private void propagated(RecordedChange change) {
+        Duration lag = Duration.between(change.at(), Instant.now());
+        propagation.record(lag.isNegative() ? Duration.ZERO : lag);
     }
 
     public void watcherStarted() {

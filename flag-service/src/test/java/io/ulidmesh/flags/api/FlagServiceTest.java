@@ -501,6 +501,27 @@ class FlagServiceTest {
                 .body(containsString("ulidmesh_flag_basis_points{flag=\"" + name + "\"} 4321.0"));
     }
 
+    @Test
+    void propagationLagIsAHistogramFedByEveryChangeThisReplicaPublishes() throws InterruptedException {
+        long before = propagated();
+        flags.setFlag(set(unique("propagation")).setBasisPoints(1).build());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (propagated() <= before && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(propagated()).isGreaterThan(before);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("ulidmesh_flag_propagation_seconds_bucket{le=\"1.0\"}"))
+                .body(containsString("ulidmesh_flag_propagation_seconds_sum"));
+    }
+
+    /** The propagation histogram's count: changes this replica has handed to its watchers. */
+    private static long propagated() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("ulidmesh_flag_propagation_seconds_count"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     private HistoryResponse history(String name, int pageSize, String token) {
         return flags.history(HistoryRequest.newBuilder().setFlag(name).setPageSize(pageSize).setPageToken(token).build());
     }
