@@ -126,7 +126,7 @@ public class Backfills {
             awaitJob(id);
         }
         BackfillLoop loop = new BackfillLoop(repository, listener);
-        listener.backfillRunning(id, loop::rate);
+        listener.backfillRunning(id, loop::rate, loop::done, loop::total);
         jobs.put(id, new Job(loop, executor.submit(() -> runJob(id, loop))));
     }
 

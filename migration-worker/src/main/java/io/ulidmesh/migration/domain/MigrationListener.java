@@ -1,14 +1,18 @@
 package io.ulidmesh.migration.domain;
 
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /** What the steps and backfills report as they go (the service's meters listen). */
 public interface MigrationListener {
     /** A backfill batch wrote {@code rows} ULIDs on {@code target} in {@code nanos}. */
     void batchWritten(String target, long rows, long nanos);
 
-    /** A backfill of {@code migrationId} runs; {@code rate} reads its recent rows per second. */
-    void backfillRunning(String migrationId, DoubleSupplier rate);
+    /**
+     * A backfill of {@code migrationId} runs; {@code rate} reads its recent rows per second,
+     * {@code done} the table's rows with a ULID and {@code total} the table's rows, as it last counted them.
+     */
+    void backfillRunning(String migrationId, DoubleSupplier rate, LongSupplier done, LongSupplier total);
 
     void backfillStopped(String migrationId);
 

@@ -8,13 +8,16 @@ import io.ulidmesh.migration.domain.MigrationListener;
 import io.ulidmesh.migration.domain.Step;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The worker's meters: {@code ulidmesh.backfill.rows} (rows given a ULID), {@code ulidmesh.backfill.batch.duration}
- * (histogram), {@code ulidmesh.backfill.rows.per.second} (per running migration),
+ * (histogram), per running backfill {@code ulidmesh.backfill.rows.per.second}, {@code ulidmesh.backfill.rows.done}
+ * (the table's rows with a ULID) and {@code ulidmesh.backfill.rows.in.table} (the table's rows, as last counted),
  * {@code ulidmesh.migration.validations} (by result) and {@code ulidmesh.migration.steps} (by step and outcome).
  *
  * <p>No label carries a value a caller picks freely: {@code target} is a registered target's name
@@ -25,7 +28,8 @@ import java.util.function.DoubleSupplier;
 @ApplicationScoped
 public class MigrationMetrics implements MigrationListener {
     private final MeterRegistry registry;
-    private final Map<String, Gauge> rates = new ConcurrentHashMap<>();
+    /** The gauges of each running backfill, by migration id. */
+    private final Map<String, List<Gauge>> running = new ConcurrentHashMap<>();
 
     MigrationMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -39,22 +43,30 @@ public class MigrationMetrics implements MigrationListener {
                 .tag("target", target).publishPercentileHistogram().register(registry).record(Duration.ofNanos(nanos));
     }
 
-    /** One gauge per running backfill, removed when it stops, so the series are as many as the running backfills. */
+    /** Gauges per running backfill, removed when it stops, so the series are as many as the running backfills. */
     @Override
-    public void backfillRunning(String migrationId, DoubleSupplier rate) {
-        rates.compute(migrationId, (id, previous) -> {
+    public void backfillRunning(String migrationId, DoubleSupplier rate, LongSupplier done, LongSupplier total) {
+        running.compute(migrationId, (id, previous) -> {
             if (previous != null) {
-                registry.remove(previous);
+                previous.forEach(registry::remove);
             }
-            return Gauge.builder("ulidmesh.backfill.rows.per.second", rate, DoubleSupplier::getAsDouble)
-                    .description("Recent rate of a running backfill").tag("migration", id).strongReference(true).register(registry);
+            return List.of(
+                    Gauge.builder("ulidmesh.backfill.rows.per.second", rate, DoubleSupplier::getAsDouble)
+                            .description("Recent rate of a running backfill").tag("migration", id).strongReference(true)
+                            .register(registry),
+                    Gauge.builder("ulidmesh.backfill.rows.done", done, d -> d.getAsLong())
+                            .description("Rows of a running backfill's table that have a ULID").tag("migration", id)
+                            .strongReference(true).register(registry),
+                    Gauge.builder("ulidmesh.backfill.rows.in.table", total, t -> t.getAsLong())
+                            .description("Rows in a running backfill's table, as it last counted them").tag("migration", id)
+                            .strongReference(true).register(registry));
         });
     }
 
     @Override
     public void backfillStopped(String migrationId) {
-        rates.computeIfPresent(migrationId, (id, gauge) -> {
-            registry.remove(gauge);
+        running.computeIfPresent(migrationId, (id, gauges) -> {
+            gauges.forEach(registry::remove);
             return null;
         });
     }

@@ -52,6 +52,17 @@ class PauseResumeThrottleTest extends GrpcTestBase {
                 .contains("ulidmesh_backfill_batch_duration_seconds_bucket").contains("ulidmesh_migration_steps_total");
     }
 
+    private static String metrics() {
+        return RestAssured.given().port(TestChannels.quarkusTestPort()).get("/q/metrics").asString();
+    }
+
+    /** The value of {@code name}'s series for {@code migration}. */
+    private static double gauge(String metrics, String name, String migration) {
+        String prefix = name + "{migration=\"" + migration + "\"} ";
+        return metrics.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(prefix.length())))
+                .findFirst().orElseThrow(() -> new AssertionError(prefix + "not in the metrics"));
+    }
+
     private static double seconds(com.google.protobuf.Timestamp t) {
         return t.getSeconds() + t.getNanos() / 1e9;
     }
@@ -68,8 +79,14 @@ class PauseResumeThrottleTest extends GrpcTestBase {
             while (db.queryLong("SELECT count(job_ulid) FROM jobs") < 3000) {
                 Thread.sleep(20);
             }
+            // While it runs: its progress gauges, rows with a ULID out of the table's rows
+            String running = metrics();
+            assertThat(gauge(running, "ulidmesh_backfill_rows_done", id)).isBetween(1.0, (double) rows);
+            assertThat(gauge(running, "ulidmesh_backfill_rows_in_table", id)).isEqualTo(rows);
+            assertThat(running).contains("ulidmesh_backfill_rows_per_second{migration=\"" + id + "\"}");
             Migration paused = stub.pause(step(id));
             assertThat(paused.getState()).isEqualTo(MigrationState.PAUSED);
+            assertThat(metrics()).as("a stopped backfill has no gauges").doesNotContain("migration=\"" + id + "\"");
             long done = db.queryLong("SELECT count(job_ulid) FROM jobs");
             assertThat(done).isBetween(3000L, rows - 1L);
             List<MigrationProgress> whilePaused = Grpc.watch(stub, id);

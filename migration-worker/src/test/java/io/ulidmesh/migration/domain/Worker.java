@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /** The worker's domain wired to in-memory ports: one target "crackerjack" whose table {@code jobs} lives in memory. */
 final class Worker implements AutoCloseable {
@@ -84,7 +85,7 @@ final class Worker implements AutoCloseable {
         }
 
         @Override
-        public void backfillRunning(String migrationId, DoubleSupplier rate) {
+        public void backfillRunning(String migrationId, DoubleSupplier rate, LongSupplier done, LongSupplier total) {
         }
 
         @Override
