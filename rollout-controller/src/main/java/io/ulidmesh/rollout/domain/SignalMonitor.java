@@ -141,6 +141,7 @@ public final class SignalMonitor {
      */
     Optional<Breach> evaluate(RolloutRecord r, Plan plan, SignalSpec s, Double value, String gap, long detectedNanos) {
         PhaseRecord phase = r.current();
+        thresholds(plan, s.name());
         BreachTracker tracker = trackers.computeIfAbsent(r.id(), k -> savedBreaches(r, plan, phase));
         for (int i = 0; i < plan.rules().size(); i++) {
             RuleSpec rule = plan.rules().get(i);
@@ -164,6 +165,28 @@ public final class SignalMonitor {
             }
         }
         return Optional.empty();
+    }
+
+    /** Sets the threshold gauges of {@code signal}: the tightest above and below of the plan's rules on it. */
+    private void thresholds(Plan plan, String signal) {
+        Double above = null;
+        Double below = null;
+        for (RuleSpec rule : plan.rules()) {
+            if (rule.signal().equals(signal)) {
+                if (rule.above() != null) {
+                    above = above == null ? rule.above() : Math.min(above, rule.above());
+                }
+                if (rule.below() != null) {
+                    below = below == null ? rule.below() : Math.max(below, rule.below());
+                }
+            }
+        }
+        if (above != null) {
+            metrics.threshold(signal, "above", above);
+        }
+        if (below != null) {
+            metrics.threshold(signal, "below", below);
+        }
     }
 
     /** The phase attempt's breach counts as the last leader saved them: a takeover or restart continues them. */

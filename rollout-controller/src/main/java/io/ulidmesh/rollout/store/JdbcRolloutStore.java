@@ -21,6 +21,7 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,6 +97,20 @@ public class JdbcRolloutStore implements RolloutStore {
                     }
                 }
                 return result;
+            }
+        });
+    }
+
+    @Override
+    public Map<RolloutStatus, Long> countByState() {
+        return Jdbc.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT state, count(*) FROM rollout GROUP BY state");
+                 ResultSet rs = ps.executeQuery()) {
+                Map<RolloutStatus, Long> counts = new EnumMap<>(RolloutStatus.class);
+                while (rs.next()) {
+                    counts.put(RolloutStatus.valueOf(rs.getString(1)), rs.getLong(2));
+                }
+                return counts;
             }
         });
     }

@@ -284,7 +284,7 @@ class RolloutServiceTest {
     }
 
     @Test
-    void exposesPhaseRollbackDetectionAndSignalMetrics() {
+    void exposesPhaseRollbackDetectionAndSignalMetrics() throws InterruptedException {
         Rollout r = create("metered", "  - { name: only, bake: 1h }\n", true);
         await(r.getId(), x -> x.getPhases(0).getState() == PhaseState.PHASE_BAKING);
         client.reportSignal(ReportSignalRequest.newBuilder().setName("metered_errors").setValue(12).build());
@@ -293,5 +293,21 @@ class RolloutServiceTest {
         assertThat(metrics).contains("ulidmesh_rollout_phase{id=\"" + r.getId() + "\",rollout=\"metered\"} -1.0",
                 "ulidmesh_rollout_rollbacks_total{reason=\"signal\"}", "ulidmesh_rollout_detection_duration_seconds_count",
                 "ulidmesh_rollout_detection_duration_seconds_bucket", "ulidmesh_rollout_signal{signal=\"metered_errors\"} 12.0");
+        // the signal's threshold beside its value, this replica leading, rollouts by state, every rollback reason from the start
+        assertThat(metrics).contains("ulidmesh_rollout_signal_threshold{bound=\"above\",signal=\"metered_errors\"} 5.0",
+                "ulidmesh_rollout_leader 1.0", "ulidmesh_rollouts{state=\"running\"}",
+                "ulidmesh_rollout_rollbacks_total{reason=\"failure\"}", "ulidmesh_rollout_rollbacks_total{reason=\"abort\"}");
+        // counted in the database, at most two seconds late
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (rolloutsIn("rolled_back") < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(rolloutsIn("rolled_back")).isGreaterThanOrEqualTo(1);
+    }
+
+    private static double rolloutsIn(String state) {
+        String prefix = "ulidmesh_rollouts{state=\"" + state + "\"} ";
+        return io.restassured.RestAssured.given().port(TestChannels.quarkusTestPort()).get("/q/metrics").asString().lines()
+                .filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()))).sum();
     }
 }

@@ -18,4 +18,11 @@ public interface MetricsPort {
 
     /** The last value seen of a signal. */
     void signal(String name, double value);
+
+    /**
+     * The threshold a running plan's rules hold {@code signal} to: {@code bound} is above or below,
+     * the tightest of its rules with that bound.
+     */
+    default void threshold(String signal, String bound, double value) {
+    }
 }

@@ -7,6 +7,7 @@ import io.ulidmesh.rollout.domain.RolloutEventRecord;
 import io.ulidmesh.rollout.domain.RolloutEventRecord.EventType;
 import io.ulidmesh.rollout.domain.RolloutRecord;
 import io.ulidmesh.rollout.domain.RolloutStatus;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +31,18 @@ public interface RolloutStore {
 
     /** Ids of rollouts in {@code states}, oldest first. */
     List<String> idsIn(List<RolloutStatus> states);
+
+    /** How many rollouts are in each state (states without any are absent), for the metrics. */
+    default Map<RolloutStatus, Long> countByState() {
+        Map<RolloutStatus, Long> counts = new EnumMap<>(RolloutStatus.class);
+        for (RolloutStatus state : RolloutStatus.values()) {
+            int n = idsIn(List.of(state)).size();
+            if (n > 0) {
+                counts.put(state, (long) n);
+            }
+        }
+        return counts;
+    }
 
     /** Saves the rollout's own columns and the given phases, with one event ({@code type} null: none). */
     RolloutEventRecord save(RolloutRecord r, List<PhaseRecord> phases, EventType type, String phase, String message,
