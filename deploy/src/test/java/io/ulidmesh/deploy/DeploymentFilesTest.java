@@ -1,14 +1,19 @@
 package io.ulidmesh.deploy;
 
+import static io.ulidmesh.deploy.RealTools.PORTS;
+import static io.ulidmesh.deploy.RealTools.TOP;
+import static io.ulidmesh.deploy.RealTools.documents;
+import static io.ulidmesh.deploy.RealTools.find;
+import static io.ulidmesh.deploy.RealTools.list;
+import static io.ulidmesh.deploy.RealTools.map;
+import static io.ulidmesh.deploy.RealTools.run;
+import static io.ulidmesh.deploy.RealTools.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -18,10 +23,6 @@ import org.yaml.snakeyaml.Yaml;
  * the Prometheus configuration. The rendered output is then checked against docs/architecture.md.
  */
 class DeploymentFilesTest {
-    private static final Path TOP = Path.of("..").toAbsolutePath().normalize();
-    private static final Map<String, Integer> PORTS = Map.of(
-            "resolution-service", 8681, "flag-service", 8682, "rollout-controller", 8683, "migration-worker", 8684);
-
     @Test
     void composeRendersPostgresTheFourServicesAndPrometheus() throws Exception {
         Map<String, Object> compose = new Yaml().load(run("docker-compose", "-f", "docker-compose.yml", "config"));
@@ -39,10 +40,67 @@ class DeploymentFilesTest {
         });
     }
 
+    /**
+     * Prometheus with the rules, Alertmanager with its configuration, Grafana with its data source,
+     * its dashboards and no login: each mount's source is a file or folder of this repository.
+     */
+    @Test
+    void composeRendersPrometheusWithItsRulesAlertmanagerAndAProvisionedGrafana() throws Exception {
+        Map<String, Object> compose = new Yaml().load(run("docker-compose", "-f", "docker-compose.yml", "config"));
+        Map<String, Map<String, Object>> services = map(compose.get("services"));
+        assertThat(services).containsKeys("prometheus", "alertmanager", "grafana");
+
+        Map<String, Path> prometheus = mounts(services.get("prometheus"));
+        assertThat(prometheus).containsEntry("/etc/prometheus/prometheus.yml", TOP.resolve("deploy/prometheus/prometheus.yml"))
+                .containsEntry("/etc/prometheus/rules", TOP.resolve("deploy/prometheus/rules"));
+
+        Map<String, Object> alertmanager = services.get("alertmanager");
+        assertThat((String) alertmanager.get("image")).startsWith("prom/alertmanager:");
+        assertThat(mounts(alertmanager)).containsEntry("/etc/alertmanager/alertmanager.yml",
+                TOP.resolve("deploy/alertmanager/alertmanager.yml"));
+        assertThat(String.join(" ", list(alertmanager.get("command")).stream().map(String::valueOf).toList()))
+                .contains("--config.file=/etc/alertmanager/alertmanager.yml");
+
+        Map<String, Object> grafana = services.get("grafana");
+        assertThat((String) grafana.get("image")).startsWith("grafana/grafana:");
+        assertThat(mounts(grafana))
+                .containsEntry("/etc/grafana/provisioning/datasources", TOP.resolve("deploy/grafana/provisioning/datasources"))
+                .containsEntry("/etc/grafana/provisioning/dashboards", TOP.resolve("deploy/grafana/provisioning/dashboards"))
+                .containsEntry(MonitoringFilesTest.GRAFANA_DASHBOARDS, TOP.resolve("deploy/grafana/dashboards"));
+        Map<String, Object> env = map(grafana.get("environment"));
+        assertThat(env).containsEntry("GF_AUTH_ANONYMOUS_ENABLED", "true");
+        // the home dashboard is one of the mounted dashboards: no clicks to see it
+        String home = (String) env.get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH");
+        assertThat(home).startsWith(MonitoringFilesTest.GRAFANA_DASHBOARDS + "/");
+        assertThat(TOP.resolve("deploy/grafana/dashboards").resolve(home.substring(home.lastIndexOf('/') + 1))).isRegularFile();
+    }
+
+    /** A service's bind mounts, container path to host path (both of docker-compose's renderings: short strings and maps). */
+    private static Map<String, Path> mounts(Map<String, Object> service) {
+        Map<String, Path> mounts = new HashMap<>();
+        for (Object volume : list(service.get("volumes"))) {
+            String source;
+            String target;
+            if (volume instanceof String s) {
+                String[] parts = s.split(":");
+                source = parts[0];
+                target = parts[1];
+            } else {
+                source = (String) map(volume).get("source");
+                target = (String) map(volume).get("target");
+            }
+            Path host = Path.of(source);
+            if (host.isAbsolute()) {
+                assertThat(host).as(target).exists();
+                mounts.put(target, host.normalize());
+            }
+        }
+        return mounts;
+    }
+
     @Test
     void kustomizeRendersADeploymentAndServicePerServiceWithProbesAndScrapeAnnotations() throws Exception {
-        List<Map<String, Object>> docs = new ArrayList<>();
-        new Yaml().loadAll(run("kubectl", "kustomize", "deploy/kubernetes")).forEach(d -> docs.add(map(d)));
+        List<Map<String, Object>> docs = documents(run("kubectl", "kustomize", "deploy/kubernetes"));
         PORTS.forEach((name, port) -> {
             Map<String, Object> deployment = find(docs, "Deployment", name);
             Map<String, Object> template = map(map(deployment.get("spec")).get("template"));
@@ -65,7 +123,7 @@ class DeploymentFilesTest {
     void prometheusConfigIsValidAndScrapesEveryService() throws Exception {
         String config = "deploy/prometheus/prometheus.yml";
         assertThat(run("promtool", "check", "config", config)).contains("SUCCESS");
-        Map<String, Object> prometheus = new Yaml().load(java.nio.file.Files.readString(TOP.resolve(config)));
+        Map<String, Object> prometheus = yaml(config);
         Map<String, Object> job = map(list(prometheus.get("scrape_configs")).get(0));
         assertThat(job.get("metrics_path")).isEqualTo("/q/metrics");
         List<Object> targets = list(map(list(job.get("static_configs")).get(0)).get("targets"));
@@ -74,31 +132,5 @@ class DeploymentFilesTest {
 
     private static String probePath(Map<String, Object> container, String probe) {
         return (String) map(map(container.get(probe)).get("httpGet")).get("path");
-    }
-
-    private static Map<String, Object> find(List<Map<String, Object>> docs, String kind, String name) {
-        return docs.stream()
-                .filter(d -> kind.equals(d.get("kind")) && name.equals(map(d.get("metadata")).get("name")))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name + " rendered"));
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).directory(TOP.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(String.join(" ", command) + " said:\n" + output).isZero();
-        return output;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <V> Map<String, V> map(Object o) {
-        assertThat(o).isInstanceOf(Map.class);
-        return (Map<String, V>) o;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object o) {
-        assertThat(o).isInstanceOf(List.class);
-        return (List<Object>) o;
     }
 }
