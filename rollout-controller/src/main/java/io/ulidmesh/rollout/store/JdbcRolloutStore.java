@@ -63,7 +63,7 @@ public class JdbcRolloutStore implements RolloutStore {
                 }
                 ps.executeBatch();
             }
-            appendEvent(c, r.id(), EventType.CREATED, "", "rollout " + r.name() + " created with " + r.phases().size() + " phases", actor);
+            RolloutEventRows.append(c, r.id(), EventType.CREATED, "", "rollout " + r.name() + " created with " + r.phases().size() + " phases", actor);
             return null;
         });
     }
@@ -147,48 +147,23 @@ public class JdbcRolloutStore implements RolloutStore {
             for (PhaseRecord p : phases) {
                 savePhase(c, r.id(), p);
             }
-            return type == null ? null : appendEvent(c, r.id(), type, phase, message, actor);
+            return type == null ? null : RolloutEventRows.append(c, r.id(), type, phase, message, actor);
         });
     }
 
     @Override
     public RolloutEventRecord event(String rolloutId, EventType type, String phase, String message, String actor) {
-        return Jdbc.inTransaction(ds, c -> appendEvent(c, rolloutId, type, phase, message, actor));
+        return Jdbc.inTransaction(ds, c -> RolloutEventRows.append(c, rolloutId, type, phase, message, actor));
     }
 
     @Override
     public List<RolloutEventRecord> events(String rolloutId, long afterSequence, int limit) {
-        return Jdbc.inTransaction(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM rollout_event WHERE rollout_id = ? AND sequence > ? "
-                    + "ORDER BY sequence LIMIT ?")) {
-                ps.setObject(1, uuid(rolloutId));
-                ps.setLong(2, afterSequence);
-                ps.setInt(3, limit);
-                List<RolloutEventRecord> result = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        result.add(new RolloutEventRecord(rolloutId, rs.getLong("sequence"), rs.getTimestamp("at").toInstant(),
-                                EventType.valueOf(rs.getString("type")), rs.getString("phase"), rs.getString("message"),
-                                rs.getString("actor")));
-                    }
-                }
-                return result;
-            }
-        });
+        return Jdbc.inTransaction(ds, c -> RolloutEventRows.after(c, rolloutId, afterSequence, limit));
     }
 
     @Override
     public Optional<String> lastOperator(String rolloutId, String controller) {
-        return Jdbc.withConnection(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT actor FROM rollout_event WHERE rollout_id = ? AND actor <> ? "
-                    + "ORDER BY sequence DESC LIMIT 1")) {
-                ps.setObject(1, uuid(rolloutId));
-                ps.setString(2, controller);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
-                }
-            }
-        });
+        return Jdbc.withConnection(ds, c -> RolloutEventRows.lastActorOtherThan(c, rolloutId, controller));
     }
 
     @Override
@@ -237,7 +212,7 @@ public class JdbcRolloutStore implements RolloutStore {
                 ps.setObject(1, uuid(r.id()));
                 ps.executeUpdate();
             }
-            return appendEvent(c, r.id(), EventType.PHASE_STARTED, applying.name(), message, RolloutLog.CONTROLLER);
+            return RolloutEventRows.append(c, r.id(), EventType.PHASE_STARTED, applying.name(), message, RolloutLog.CONTROLLER);
         });
     }
 
@@ -275,7 +250,7 @@ public class JdbcRolloutStore implements RolloutStore {
                 ps.executeUpdate();
             }
             if (message != null) {
-                appendEvent(c, ch.rolloutId(), EventType.FLAG_SET, phase, message, actor);
+                RolloutEventRows.append(c, ch.rolloutId(), EventType.FLAG_SET, phase, message, actor);
             }
             return null;
         });
@@ -312,7 +287,7 @@ public class JdbcRolloutStore implements RolloutStore {
                 }
                 ps.executeUpdate();
             }
-            return breachMessage == null ? null : appendEvent(c, rolloutId, EventType.SIGNAL_BREACHED, p.name(), breachMessage, actor);
+            return breachMessage == null ? null : RolloutEventRows.append(c, rolloutId, EventType.SIGNAL_BREACHED, p.name(), breachMessage, actor);
         });
     }
 
@@ -340,25 +315,6 @@ public class JdbcRolloutStore implements RolloutStore {
             ps.setObject(8, uuid(rolloutId));
             ps.setInt(9, p.idx());
             ps.executeUpdate();
-        }
-    }
-
-    private static RolloutEventRecord appendEvent(Connection c, String rolloutId, EventType type, String phase, String message,
-                                                  String actor) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollout_event (rollout_id, sequence, type, phase, message, actor) "
-                + "SELECT ?, COALESCE(MAX(sequence), 0) + 1, ?, ?, ?, ? FROM rollout_event WHERE rollout_id = ? "
-                + "RETURNING sequence, at")) {
-            ps.setObject(1, uuid(rolloutId));
-            ps.setString(2, type.name());
-            ps.setString(3, phase == null ? "" : phase);
-            ps.setString(4, message);
-            ps.setString(5, actor);
-            ps.setObject(6, uuid(rolloutId));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new RolloutEventRecord(rolloutId, rs.getLong(1), rs.getTimestamp(2).toInstant(), type, phase == null ? "" : phase,
-                        message, actor);
-            }
         }
     }
 
@@ -393,7 +349,7 @@ public class JdbcRolloutStore implements RolloutStore {
         return t == null ? null : t.toInstant();
     }
 
-    private static UUID uuid(String ulid) {
+    static UUID uuid(String ulid) {
         return Ulids.toUuid(Ulids.parse("id", ulid));
     }
 
