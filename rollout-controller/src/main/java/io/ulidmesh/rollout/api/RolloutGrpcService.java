@@ -23,32 +23,33 @@ import io.ulidmesh.proto.rollout.v1.RolloutActionRequest;
 import io.ulidmesh.proto.rollout.v1.RolloutEvent;
 import io.ulidmesh.proto.rollout.v1.WatchRolloutRequest;
 import io.ulidmesh.rollout.domain.EngineThread;
+import io.ulidmesh.rollout.domain.EventFeed;
 import io.ulidmesh.rollout.domain.OperatorActions;
 import io.ulidmesh.rollout.domain.Readiness;
 import io.ulidmesh.rollout.domain.RolloutQueries;
 import io.ulidmesh.rollout.domain.RolloutRecord;
 import io.ulidmesh.rollout.domain.RolloutView;
 import io.ulidmesh.common.text.InputText;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** gRPC adapter of ulidmesh.rollout.v1.RolloutService: actions run on the engine thread, reads on the worker pool. */
 @GrpcService
 public class RolloutGrpcService extends MutinyRolloutServiceGrpc.RolloutServiceImplBase {
-    private static final Duration WATCH_POLL = Duration.ofMillis(100);
     private static final String LISTING = "ListRollouts";
     private final OperatorActions actions;
     private final EngineThread engine;
     private final RolloutQueries queries;
     private final Readiness readiness;
+    private final EventFeed feed;
 
-    public RolloutGrpcService(OperatorActions actions, EngineThread engine, RolloutQueries queries, Readiness readiness) {
+    public RolloutGrpcService(OperatorActions actions, EngineThread engine, RolloutQueries queries, Readiness readiness,
+                              EventFeed feed) {
         this.actions = actions;
         this.engine = engine;
         this.queries = queries;
         this.readiness = readiness;
+        this.feed = feed;
     }
 
     @Override
@@ -116,7 +117,10 @@ public class RolloutGrpcService extends MutinyRolloutServiceGrpc.RolloutServiceI
         return onEngine(() -> actions.abort(id(request), request.getReason(), actor));
     }
 
-    /** Replays the events after after_sequence, then polls the event log: every replica, active or standby, serves the same stream. */
+    /**
+     * Replays the events after after_sequence, then each one as it is committed, by this replica or
+     * another (EventFeed): every replica, active or standby, serves the same stream.
+     */
     @Override
     public Multi<RolloutEvent> watchRollout(WatchRolloutRequest request) {
         return Blocking.call(() -> {
@@ -125,17 +129,11 @@ public class RolloutGrpcService extends MutinyRolloutServiceGrpc.RolloutServiceI
                 throw DomainException.invalid("after_sequence must not be negative, got " + request.getAfterSequence());
             }
             return queries.record(id).id();
-        }).onItem().transformToMulti(id -> events(id, request.getAfterSequence()));
-    }
-
-    /** The rollout's events after {@code afterSequence}, read again every {@link #WATCH_POLL} until the client cancels. */
-    private Multi<RolloutEvent> events(String id, long afterSequence) {
-        AtomicLong after = new AtomicLong(afterSequence);
-        return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(WATCH_POLL)
-                .onOverflow().drop()
-                .onItem().transformToIterable(tick -> queries.eventsAfter(id, after.get()))
-                .onItem().invoke(e -> after.set(e.sequence()))
-                .map(ProtoMapping::event);
+        }).onItem().transformToMulti(id -> Multi.createFrom().<RolloutEvent>emitter(emitter -> {
+            EventFeed.Watch watch = feed.watch(id, request.getAfterSequence(),
+                    EventFeed.each(e -> emitter.emit(ProtoMapping.event(e)), emitter::fail));
+            emitter.onTermination(watch::close);
+        }));
     }
 
     @Override

@@ -8,6 +8,8 @@ import io.ulidmesh.rollout.api.MigrationWorkerClient;
 import io.ulidmesh.rollout.api.PeerChannels;
 import io.ulidmesh.rollout.api.PrometheusClient;
 import io.ulidmesh.rollout.domain.EngineThread;
+import io.ulidmesh.rollout.domain.EventFeed;
+import io.ulidmesh.rollout.domain.EventWakeups;
 import io.ulidmesh.rollout.domain.FlagWriter;
 import io.ulidmesh.rollout.domain.MigrationDriver;
 import io.ulidmesh.rollout.domain.OperatorActions;
@@ -27,6 +29,7 @@ import io.ulidmesh.rollout.domain.port.MigrationPort;
 import io.ulidmesh.rollout.domain.port.RolloutStore;
 import io.ulidmesh.rollout.domain.port.SignalSourcePort;
 import io.ulidmesh.rollout.store.AdvisoryLockLeadership;
+import io.ulidmesh.rollout.store.EventListener;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import io.grpc.netty.GrpcSslContexts;
@@ -98,6 +101,26 @@ public class RolloutBeans {
     AdvisoryLockLeadership leadership(RolloutConfig config) {
         RolloutConfig.LockConnection c = config.lockConnection();
         return new AdvisoryLockLeadership(c.jdbcUrl(), c.username().orElse(""), c.password().orElse(""), config.lockKey());
+    }
+
+    @Produces
+    @Singleton
+    EventWakeups eventWakeups() {
+        return new EventWakeups();
+    }
+
+    @Produces
+    @Singleton
+    EventFeed eventFeed(RolloutQueries queries, EventWakeups wakeups) {
+        return new EventFeed(queries, wakeups, 4);
+    }
+
+    /** Listens on the leadership lock's database settings: a connection of its own, outside the pool. */
+    @Produces
+    @Singleton
+    EventListener eventListener(RolloutConfig config, EventWakeups wakeups) {
+        RolloutConfig.LockConnection c = config.lockConnection();
+        return new EventListener(c.jdbcUrl(), c.username().orElse(""), c.password().orElse(""), wakeups);
     }
 
     @Produces

@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 public class AdvisoryLockLeadership implements Leadership {
     private static final Logger LOG = Logger.getLogger(AdvisoryLockLeadership.class);
     private final String jdbcUrl;
-    private final Properties connectionProperties = new Properties();
+    private final Properties connectionProperties;
     private final long lockKey;
     private final AtomicBoolean leader = new AtomicBoolean();
     private Connection lockConnection;
@@ -26,11 +26,8 @@ public class AdvisoryLockLeadership implements Leadership {
     public AdvisoryLockLeadership(String jdbcUrl, String username, String password, long lockKey) {
         this.jdbcUrl = jdbcUrl;
         this.lockKey = lockKey;
-        connectionProperties.setProperty("user", username);
-        connectionProperties.setProperty("password", password);
-        // Keepalives notice a dead server; the lock dies with this session, never with a pool's idle reaping.
-        connectionProperties.setProperty("tcpKeepAlive", "true");
-        connectionProperties.setProperty("ApplicationName", "rollout-controller-leadership");
+        // The lock dies with this session, never with a pool's idle reaping.
+        this.connectionProperties = OwnConnections.properties(username, password, "rollout-controller-leadership");
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.ulidmesh.rollout.store;
 import io.ulidmesh.common.jdbc.Jdbc;
 import io.ulidmesh.common.ulid.Ulids;
 import io.ulidmesh.rollout.domain.Change;
+import io.ulidmesh.rollout.domain.EventWakeups;
 import io.ulidmesh.rollout.domain.PhaseRecord;
 import io.ulidmesh.rollout.domain.PhaseStatus;
 import io.ulidmesh.rollout.domain.RolloutEventRecord;
@@ -33,14 +34,23 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class JdbcRolloutStore implements RolloutStore {
     private final DataSource ds;
+    private final EventWakeups wakeups;
 
-    public JdbcRolloutStore(DataSource ds) {
+    public JdbcRolloutStore(DataSource ds, EventWakeups wakeups) {
         this.ds = ds;
+        this.wakeups = wakeups;
+    }
+
+    /** Runs a transaction that appends events to {@code rolloutId}'s log, and wakes this replica's watchers once it committed. */
+    private <T> T appending(String rolloutId, Jdbc.Work<T> work) {
+        T result = Jdbc.inTransaction(ds, work);
+        wakeups.ring(rolloutId);
+        return result;
     }
 
     @Override
     public void insert(RolloutRecord r, String actor) {
-        Jdbc.inTransaction(ds, c -> {
+        appending(r.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO rollout (id, name, state, plan_yaml, current_phase, created_at, updated_at) VALUES (?,?,?,?,?,?,?)")) {
                 ps.setObject(1, uuid(r.id()));
@@ -134,7 +144,7 @@ public class JdbcRolloutStore implements RolloutStore {
     @Override
     public RolloutEventRecord save(RolloutRecord r, List<PhaseRecord> phases, EventType type, String phase, String message,
                                    String actor) {
-        return Jdbc.inTransaction(ds, c -> {
+        return appending(r.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE rollout SET state = ?, current_phase = ?, last_reason = ?, "
                     + "rollback_kind = ?, updated_at = now() WHERE id = ?")) {
                 ps.setString(1, r.state().name());
@@ -153,7 +163,7 @@ public class JdbcRolloutStore implements RolloutStore {
 
     @Override
     public RolloutEventRecord event(String rolloutId, EventType type, String phase, String message, String actor) {
-        return Jdbc.inTransaction(ds, c -> RolloutEventRows.append(c, rolloutId, type, phase, message, actor));
+        return appending(rolloutId, c -> RolloutEventRows.append(c, rolloutId, type, phase, message, actor));
     }
 
     @Override
@@ -189,7 +199,7 @@ public class JdbcRolloutStore implements RolloutStore {
 
     @Override
     public RolloutEventRecord beginPhase(RolloutRecord r, PhaseRecord applying, List<Change> journal, String message) {
-        return Jdbc.inTransaction(ds, c -> {
+        return appending(r.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollout_change (rollout_id, phase_idx, attempt, pos, kind, "
                     + "subject, prev_exists, prev_basis_points, prev_version, target_basis_points, migration_index) "
                     + "VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
@@ -237,7 +247,7 @@ public class JdbcRolloutStore implements RolloutStore {
 
     @Override
     public void journalPrevious(Change ch, String phase, String message, String actor) {
-        Jdbc.inTransaction(ds, c -> {
+        appending(ch.rolloutId(), c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE rollout_change SET prev_exists = ?, prev_basis_points = ?, "
                     + "prev_version = ? WHERE rollout_id = ? AND phase_idx = ? AND attempt = ? AND pos = ?")) {
                 ps.setBoolean(1, ch.prevExists());
@@ -275,7 +285,7 @@ public class JdbcRolloutStore implements RolloutStore {
 
     @Override
     public void saveBreachCount(String rolloutId, PhaseRecord p, int ruleIdx, int inARow, String breachMessage, String actor) {
-        Jdbc.inTransaction(ds, c -> {
+        appending(rolloutId, c -> {
             try (PreparedStatement ps = c.prepareStatement(inARow == 0
                     ? "DELETE FROM rollout_breach_count WHERE rollout_id = ? AND phase_idx = ? AND attempt = ? AND rule_idx = ?"
                     : "INSERT INTO rollout_breach_count (rollout_id, phase_idx, attempt, rule_idx, in_a_row) VALUES (?,?,?,?,?) "

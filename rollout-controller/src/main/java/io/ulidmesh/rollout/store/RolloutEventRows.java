@@ -14,6 +14,9 @@ import java.util.Optional;
 
 /** The SQL of a rollout's event log (table {@code rollout_event}), on a connection the store's transaction holds. */
 final class RolloutEventRows {
+    /** NOTIFY channel of committed events; the payload is the rollout's id. PostgreSQL delivers it at commit. */
+    static final String CHANNEL = "ulidmesh_rollout_events";
+
     private RolloutEventRows() {
     }
 
@@ -29,11 +32,23 @@ final class RolloutEventRows {
             ps.setString(4, message);
             ps.setString(5, actor);
             ps.setObject(6, uuid(rolloutId));
+            RolloutEventRecord appended;
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new RolloutEventRecord(rolloutId, rs.getLong(1), rs.getTimestamp(2).toInstant(), type, phase == null ? "" : phase,
-                        message, actor);
+                appended = new RolloutEventRecord(rolloutId, rs.getLong(1), rs.getTimestamp(2).toInstant(), type,
+                        phase == null ? "" : phase, message, actor);
             }
+            notifyWatchers(c, rolloutId);
+            return appended;
+        }
+    }
+
+    /** Tells every replica's watchers, at commit, that the rollout has new events (WatchRollout across replicas). */
+    private static void notifyWatchers(Connection c, String rolloutId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            ps.setString(1, CHANNEL);
+            ps.setString(2, rolloutId);
+            ps.execute();
         }
     }
 
