@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and flagd EventStream streams), {@code ulidmesh.flag.basis_points} per live flag, read from
  * every replica's table and removed when the flag is deleted, and {@code ulidmesh.flag.propagation}
  * (histogram): from a change's commit time, as the writing replica recorded it, to this replica
- * handing it to its watchers (the LISTEN/NOTIFY path, so it includes the clocks' skew between replicas).
+ * handing it to its watchers (the LISTEN/NOTIFY path, so it includes the clocks' skew between replicas),
+ * and {@code ulidmesh.flag.ofrep.responses} by HTTP status.
  */
 @ApplicationScoped
 public class FlagMetrics {
@@ -38,6 +40,7 @@ public class FlagMetrics {
     private final Timer propagation;
     /** Guarded by {@code this}. */
     private final Map<String, Gauge> gauges = new HashMap<>();
+    private final Map<Integer, Counter> ofrepAnswers = new ConcurrentHashMap<>();
 
     FlagMetrics(MeterRegistry registry, Flags flags) {
         this.registry = registry;
@@ -85,6 +88,16 @@ public class FlagMetrics {
     private void propagated(RecordedChange change) {
         Duration lag = Duration.between(change.at(), Instant.now());
         propagation.record(lag.isNegative() ? Duration.ZERO : lag);
+    }
+
+    /**
+     * An OFREP response, by HTTP status ({@code ulidmesh.flag.ofrep.responses}); statuses are
+     * the few the endpoints answer, never a caller's value.
+     */
+    public void ofrepAnswered(int status) {
+        ofrepAnswers.computeIfAbsent(status, s -> Counter.builder("ulidmesh.flag.ofrep.responses")
+                .description("OFREP responses by HTTP status").tag("status", Integer.toString(s))
+                .register(registry)).increment();
     }
 
     public void watcherStarted() {

@@ -1,0 +1,26 @@
+package io.ulidmesh.flags.api.ofrep;
+
+/** If-None-Match as RFC 9110 reads it: "*", or a list of tags compared weakly (a W/ prefix is ignored). */
+final class EntityTags {
+    private EntityTags() {
+    }
+
+    static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null || ifNoneMatch.isBlank()) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String tag = candidate.strip();
+            if (tag.equals("*")) {
+                return true;
+            }
+            if (tag.startsWith("W/")) {
+                tag = tag.substring(2);
+            }
+            if (tag.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
