@@ -7,6 +7,9 @@ import io.ulidmesh.proto.migration.v1.Migration;
 import io.ulidmesh.proto.migration.v1.MigrationSpec;
 import io.ulidmesh.proto.migration.v1.Target;
 import io.ulidmesh.proto.migration.v1.ValidationReport;
+import io.ulidmesh.proto.rollout.v1.Alert;
+import io.ulidmesh.proto.rollout.v1.DeploymentHealth;
+import io.ulidmesh.proto.rollout.v1.FlagHealth;
 import io.ulidmesh.proto.rollout.v1.Phase;
 import io.ulidmesh.proto.rollout.v1.PhaseMigration;
 import io.ulidmesh.proto.rollout.v1.PhaseState;
@@ -16,8 +19,12 @@ import io.ulidmesh.proto.rollout.v1.ReportSignalResponse;
 import io.ulidmesh.proto.rollout.v1.Rollout;
 import io.ulidmesh.proto.rollout.v1.RolloutEvent;
 import io.ulidmesh.proto.rollout.v1.RolloutEventType;
+import io.ulidmesh.proto.rollout.v1.RolloutHealth;
 import io.ulidmesh.proto.rollout.v1.RolloutState;
+import io.ulidmesh.proto.rollout.v1.SignalHealth;
+import io.ulidmesh.proto.rollout.v1.ThresholdHealth;
 import io.ulidmesh.rollout.domain.OperatorActions.SignalResult;
+import io.ulidmesh.rollout.domain.HealthReport;
 import io.ulidmesh.rollout.domain.PhaseRecord;
 import io.ulidmesh.rollout.domain.Readiness;
 import io.ulidmesh.rollout.domain.RolloutEventRecord;
@@ -26,6 +33,7 @@ import io.ulidmesh.rollout.domain.RolloutView;
 import io.ulidmesh.rollout.domain.plan.MigrationStep;
 import io.ulidmesh.rollout.domain.plan.PhaseSpec;
 import io.ulidmesh.rollout.domain.plan.PlannedMigration;
+import io.ulidmesh.rollout.domain.port.AlertPort;
 import io.ulidmesh.rollout.domain.port.MigrationRun;
 import io.ulidmesh.rollout.domain.port.MigrationTarget;
 import io.ulidmesh.rollout.domain.port.PeerHealth;
@@ -79,6 +87,38 @@ final class ProtoMapping {
     static ReadinessReport readiness(List<Readiness.Check> checks) {
         ReadinessReport.Builder b = ReadinessReport.newBuilder().setReady(checks.stream().allMatch(Readiness.Check::passed));
         checks.forEach(c -> b.addChecks(ReadinessCheck.newBuilder().setName(c.name()).setPassed(c.passed()).setDetail(c.detail())));
+        return b.build();
+    }
+
+    static DeploymentHealth health(HealthReport report) {
+        DeploymentHealth.Builder b = DeploymentHealth.newBuilder().setAlertsSource(report.alertsSource())
+                .setAlertsError(report.alertsError()).setAt(Timestamps.toProto(report.at()));
+        for (HealthReport.RolloutHealth h : report.rollouts()) {
+            RolloutRecord r = h.rollout();
+            PhaseRecord p = r.current();
+            RolloutHealth.Builder rb = RolloutHealth.newBuilder().setId(r.id()).setName(r.name())
+                    .setState(RolloutState.valueOf(r.state().name())).setCurrentPhase(r.currentPhase()).setPhase(r.currentPhaseName())
+                    .setPhaseState(p == null ? PhaseState.PHASE_STATE_UNSPECIFIED : PhaseState.valueOf("PHASE_" + p.state().name()))
+                    .setLastReason(r.lastReason());
+            h.flags().forEach(f -> rb.addFlags(FlagHealth.newBuilder().setName(f.name()).setPlanned(f.planned())
+                    .setCurrent(f.current()).setVersion(f.version()).setError(f.error())));
+            for (HealthReport.SignalHealth s : h.signals()) {
+                SignalHealth.Builder sb = SignalHealth.newBuilder().setName(s.name()).setSource(s.source()).setDetail(s.detail())
+                        .setHasValue(s.value() != null).setValue(s.value() == null ? 0 : s.value());
+                s.thresholds().forEach(t -> sb.addThresholds(ThresholdHealth.newBuilder().setRule(t.rule()).setBound(t.bound())
+                        .setThreshold(t.threshold()).setFor(t.forCount()).setInARow(t.inARow()).setBreached(t.breached())));
+                rb.addSignals(sb);
+            }
+            b.addRollouts(rb);
+        }
+        for (AlertPort.Alert a : report.alerts()) {
+            Alert.Builder ab = Alert.newBuilder().setName(a.name()).setState(a.state()).setSeverity(a.severity())
+                    .setSummary(a.summary()).putAllLabels(a.labels());
+            if (a.startsAt() != null) {
+                ab.setStartsAt(Timestamps.toProto(a.startsAt()));
+            }
+            b.addAlerts(ab);
+        }
         return b.build();
     }
 

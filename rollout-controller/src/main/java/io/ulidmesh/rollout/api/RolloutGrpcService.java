@@ -11,6 +11,7 @@ import io.ulidmesh.common.grpc.StrictParsing;
 import io.ulidmesh.common.paging.PageTokens;
 import io.ulidmesh.proto.rollout.v1.CheckReadinessRequest;
 import io.ulidmesh.proto.rollout.v1.CreateRolloutRequest;
+import io.ulidmesh.proto.rollout.v1.GetDeploymentHealthRequest;
 import io.ulidmesh.proto.rollout.v1.GetRolloutRequest;
 import io.ulidmesh.proto.rollout.v1.ListRolloutsRequest;
 import io.ulidmesh.proto.rollout.v1.ListRolloutsResponse;
@@ -22,6 +23,7 @@ import io.ulidmesh.proto.rollout.v1.Rollout;
 import io.ulidmesh.proto.rollout.v1.RolloutActionRequest;
 import io.ulidmesh.proto.rollout.v1.RolloutEvent;
 import io.ulidmesh.proto.rollout.v1.WatchRolloutRequest;
+import io.ulidmesh.rollout.domain.DeploymentHealth;
 import io.ulidmesh.rollout.domain.EngineThread;
 import io.ulidmesh.rollout.domain.EventFeed;
 import io.ulidmesh.rollout.domain.OperatorActions;
@@ -42,14 +44,16 @@ public class RolloutGrpcService extends MutinyRolloutServiceGrpc.RolloutServiceI
     private final RolloutQueries queries;
     private final Readiness readiness;
     private final EventFeed feed;
+    private final DeploymentHealth health;
 
     public RolloutGrpcService(OperatorActions actions, EngineThread engine, RolloutQueries queries, Readiness readiness,
-                              EventFeed feed) {
+                              EventFeed feed, DeploymentHealth health) {
         this.actions = actions;
         this.engine = engine;
         this.queries = queries;
         this.readiness = readiness;
         this.feed = feed;
+        this.health = health;
     }
 
     @Override
@@ -156,6 +160,12 @@ public class RolloutGrpcService extends MutinyRolloutServiceGrpc.RolloutServiceI
                 default -> throw DomainException.invalid("give plan_yaml or id");
             });
         });
+    }
+
+    @Override
+    public Uni<io.ulidmesh.proto.rollout.v1.DeploymentHealth> getDeploymentHealth(GetDeploymentHealthRequest request) {
+        return Blocking.call(() -> ProtoMapping.health(health.report(
+                request.getId().isEmpty() ? null : queries.record(ProtoMapping.rolloutId("id", request.getId())).id())));
     }
 
     private static String id(RolloutActionRequest request) {

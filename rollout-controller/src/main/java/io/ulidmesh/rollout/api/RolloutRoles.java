@@ -3,6 +3,7 @@ package io.ulidmesh.rollout.api;
 import static io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc.getAbortRolloutMethod;
 import static io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc.getCheckReadinessMethod;
 import static io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc.getCreateRolloutMethod;
+import static io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc.getGetDeploymentHealthMethod;
 import static io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc.getGetRolloutMethod;
 import static io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc.getListRolloutsMethod;
 import static io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc.getPauseRolloutMethod;
@@ -27,6 +28,7 @@ public class RolloutRoles implements RolePolicy {
             Map.entry(getListRolloutsMethod(), Role.VIEWER),
             Map.entry(getWatchRolloutMethod(), Role.VIEWER),
             Map.entry(getCheckReadinessMethod(), Role.VIEWER),
+            Map.entry(getGetDeploymentHealthMethod(), Role.VIEWER),
             Map.entry(getReportSignalMethod(), Role.SERVICE),
             Map.entry(getCreateRolloutMethod(), Role.OPERATOR),
             Map.entry(getStartRolloutMethod(), Role.OPERATOR),

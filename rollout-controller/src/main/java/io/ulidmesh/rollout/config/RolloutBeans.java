@@ -2,11 +2,13 @@ package io.ulidmesh.rollout.config;
 
 import io.ulidmesh.common.auth.ClientConfig;
 import io.ulidmesh.common.auth.ClientToken;
+import io.ulidmesh.rollout.api.AlertmanagerClient;
 import io.ulidmesh.rollout.api.FlagServiceClient;
 import io.ulidmesh.rollout.api.HealthClient;
 import io.ulidmesh.rollout.api.MigrationWorkerClient;
 import io.ulidmesh.rollout.api.PeerChannels;
 import io.ulidmesh.rollout.api.PrometheusClient;
+import io.ulidmesh.rollout.domain.DeploymentHealth;
 import io.ulidmesh.rollout.domain.EngineThread;
 import io.ulidmesh.rollout.domain.EventFeed;
 import io.ulidmesh.rollout.domain.EventWakeups;
@@ -21,6 +23,7 @@ import io.ulidmesh.rollout.domain.RolloutLog;
 import io.ulidmesh.rollout.domain.RolloutQueries;
 import io.ulidmesh.rollout.domain.SignalMonitor;
 import io.ulidmesh.rollout.domain.plan.SignalAllowlist;
+import io.ulidmesh.rollout.domain.port.AlertPort;
 import io.ulidmesh.rollout.domain.port.FlagPort;
 import io.ulidmesh.rollout.domain.port.HealthPort;
 import io.ulidmesh.rollout.domain.port.Leadership;
@@ -176,6 +179,18 @@ public class RolloutBeans {
     @Singleton
     RolloutQueries queries(RolloutStore store, Plans plans) {
         return new RolloutQueries(store, plans);
+    }
+
+    @Produces
+    @Singleton
+    AlertPort alertmanager(RolloutConfig config) {
+        return new AlertmanagerClient(config.alertmanagerUrl().orElse(""), config.peerTimeout());
+    }
+
+    @Produces
+    @Singleton
+    DeploymentHealth deploymentHealth(RolloutStore store, Plans plans, FlagPort flags, SignalMonitor signals, AlertPort alerts) {
+        return new DeploymentHealth(store, plans, flags, signals, alerts);
     }
 
     @Produces

@@ -32,6 +32,12 @@ public interface RolloutConfig {
     @WithDefault("${ulidmesh.rollout.flag-service},${ulidmesh.rollout.migration-worker}")
     List<String> allowedHealthTargets();
 
+    /**
+     * Base URL of the Alertmanager whose active alerts GetDeploymentHealth reports (its API v2);
+     * unset: the report has no alerts.
+     */
+    Optional<String> alertmanagerUrl();
+
     /** How often the engine looks at active rollouts. */
     @WithDefault("100ms")
     Duration tick();

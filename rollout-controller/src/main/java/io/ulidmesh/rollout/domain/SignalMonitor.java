@@ -41,6 +41,7 @@ public final class SignalMonitor {
     private final Map<String, BreachTracker> trackers = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastPull = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> withoutData = new ConcurrentHashMap<>();
+    private final Map<String, Observation> lastSeen = new ConcurrentHashMap<>();
 
     public SignalMonitor(SignalSourcePort prometheus, HealthPort health, SignalAllowlist allowlist, RolloutStore store, RolloutLog log,
                          MetricsPort metrics) {
@@ -54,6 +55,15 @@ public final class SignalMonitor {
 
     /** A rule that fired: why, and when the breaching value was seen ({@link System#nanoTime()}). */
     public record Breach(String reason, long detectedNanos) {
+    }
+
+    /** A value a rule was fed, and when. */
+    public record Observation(double value, Instant at) {
+    }
+
+    /** The last value of {@code signal} this replica fed to the rollout's rules (pushed or pulled). */
+    public Optional<Observation> lastPushed(String rolloutId, String signal) {
+        return Optional.ofNullable(lastSeen.get(rolloutId + "\u0000" + signal));
     }
 
     /** Where pulled signals may come from: plans from requests are parsed against it. */
@@ -142,6 +152,9 @@ public final class SignalMonitor {
     Optional<Breach> evaluate(RolloutRecord r, Plan plan, SignalSpec s, Double value, String gap, long detectedNanos) {
         PhaseRecord phase = r.current();
         thresholds(plan, s.name());
+        if (value != null) {
+            lastSeen.put(r.id() + "\u0000" + s.name(), new Observation(value, Instant.now()));
+        }
         BreachTracker tracker = trackers.computeIfAbsent(r.id(), k -> savedBreaches(r, plan, phase));
         for (int i = 0; i < plan.rules().size(); i++) {
             RuleSpec rule = plan.rules().get(i);
@@ -209,5 +222,6 @@ public final class SignalMonitor {
     /** A standby keeps no counts in memory; the saved ones are read again when it becomes the leader. */
     void forgetAll() {
         trackers.clear();
+        lastSeen.clear();
     }
 }

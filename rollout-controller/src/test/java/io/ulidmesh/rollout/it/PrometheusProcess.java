@@ -21,7 +21,7 @@ final class PrometheusProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static PrometheusProcess scraping(String job, String target) throws IOException, InterruptedException {
+    static PrometheusProcess scraping(String job, String target) throws Exception {
         Path dir = Files.createTempDirectory("ulidmesh-prometheus");
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, """
@@ -40,33 +40,12 @@ final class PrometheusProcess implements AutoCloseable {
                 "--web.listen-address=127.0.0.1:" + port))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         PrometheusProcess prometheus = new PrometheusProcess(p, port);
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(prometheus.url() + "/-/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return prometheus;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            if (!p.isAlive()) {
-                throw new IllegalStateException("prometheus exited with " + p.exitValue() + "; see " + log);
-            }
-            Thread.sleep(100);
-        }
-        prometheus.close();
-        throw new IllegalStateException("prometheus was not ready within 30s; see " + log);
+        ToolProcesses.awaitReady(p, prometheus.url() + "/-/ready", "prometheus", log, prometheus);
+        return prometheus;
     }
 
     private static String binary() {
-        for (String candidate : List.of("/usr/bin/prometheus", "/usr/local/bin/prometheus")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
-            }
-        }
-        return "prometheus";
+        return ToolProcesses.binary(List.of("/usr/bin/prometheus", "/usr/local/bin/prometheus"), "prometheus");
     }
 
     String url() {

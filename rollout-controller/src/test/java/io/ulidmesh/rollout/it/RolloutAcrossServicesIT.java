@@ -2,6 +2,7 @@ package io.ulidmesh.rollout.it;
 
 import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -12,6 +13,12 @@ import io.ulidmesh.proto.flags.v1.GetFlagRequest;
 import io.ulidmesh.proto.flags.v1.HistoryRequest;
 import io.ulidmesh.proto.flags.v1.SetFlagRequest;
 import io.ulidmesh.proto.rollout.v1.CreateRolloutRequest;
+import io.ulidmesh.proto.rollout.v1.DeploymentHealth;
+import io.ulidmesh.proto.rollout.v1.FlagHealth;
+import io.ulidmesh.proto.rollout.v1.GetDeploymentHealthRequest;
+import io.ulidmesh.proto.rollout.v1.RolloutHealth;
+import io.ulidmesh.proto.rollout.v1.SignalHealth;
+import io.ulidmesh.proto.rollout.v1.ThresholdHealth;
 import io.ulidmesh.proto.rollout.v1.GetRolloutRequest;
 import io.ulidmesh.proto.rollout.v1.PhaseState;
 import io.ulidmesh.proto.rollout.v1.ReportSignalRequest;
@@ -46,6 +53,7 @@ class RolloutAcrossServicesIT {
     static ManagedChannel flagChannel;
     static FlagServiceGrpc.FlagServiceBlockingStub flags;
     static PrometheusProcess prometheus;
+    static AlertmanagerProcess alertmanager;
     static Controller shared;
 
     @BeforeAll
@@ -56,6 +64,8 @@ class RolloutAcrossServicesIT {
         flags = FlagServiceGrpc.newBlockingStub(TestChannels.as(flagChannel, "it-operator"));
         prometheus = PrometheusProcess.scraping("flag-service", flagService.address());
         CLEANUP.add(prometheus);
+        alertmanager = AlertmanagerProcess.start();
+        CLEANUP.add(alertmanager);
         // One controller serves the tests that neither kill it nor run a second replica; their flags and signals are distinct.
         shared = Controller.start(database("shared"));
     }
@@ -81,6 +91,7 @@ class RolloutAcrossServicesIT {
         config.put("ulidmesh.rollout.migration-worker", "127.0.0.1:9");
         config.put("ulidmesh.rollout.prometheus-url", prometheus.url());
         config.put("ulidmesh.rollout.leader-retry", "300ms");
+        config.put("ulidmesh.rollout.alertmanager-url", alertmanager.url());
         return config;
     }
 
@@ -271,6 +282,69 @@ class RolloutAcrossServicesIT {
         assertThat(back.getLastReason()).contains("signal tripwire = 10000 breaches rule 'tripwire above 0 2 times in a row'");
         assertThat(flag("prom_tripwire").getBasisPoints()).isZero();
         assertThat(flag("prom_safe").getBasisPoints()).isEqualTo(10_000);
+    }
+
+    @Test
+    void deploymentHealthShowsThePhaseFlagsSignalsAgainstThresholdsAndAlertmanagersAlerts() throws Exception {
+        Controller c = shared;
+        set("health_flag", 0);
+        alertmanager.fire("RolloutRolledBack", "critical", "a rollout was rolled back");
+        Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
+                name: health-it
+                interval: 1s
+                signals:
+                  - name: health_gauge
+                    source: prometheus
+                    query: max(ulidmesh_flag_basis_points{flag="health_flag"})
+                  - { name: health_errors, source: push }
+                rollback:
+                  - { signal: health_gauge, above: 9000, for: 3 }
+                  - { signal: health_errors, above: 5, for: 2 }
+                phases:
+                  - { name: canary, flags: { health_flag: 25%, health_other: on }, bake: 1h }
+                  - { name: full, flags: { health_flag: on } }
+                """).build());
+        c.await(r.getId(), x -> baking(x, 0));
+        c.client().reportSignal(ReportSignalRequest.newBuilder().setName("health_errors").setValue(7.5).build());
+        DeploymentHealth health = awaitHealth(c, r.getId(), h -> h.getSignals(0).getHasValue() && h.getSignals(0).getValue() == 2_500);
+
+        RolloutHealth mine = health.getRolloutsList().stream().filter(x -> x.getId().equals(r.getId())).findFirst().orElseThrow();
+        assertThat(mine.getState()).isEqualTo(RolloutState.RUNNING);
+        assertThat(mine.getPhase()).isEqualTo("canary");
+        assertThat(mine.getPhaseState()).isEqualTo(PhaseState.PHASE_BAKING);
+        assertThat(mine.getFlagsList()).extracting(FlagHealth::getName, FlagHealth::getPlanned, FlagHealth::getCurrent)
+                .containsExactly(tuple("health_flag", "25%", "25%"), tuple("health_other", "on", "on"));
+        assertThat(mine.getFlags(0).getVersion()).isEqualTo(flag("health_flag").getVersion());
+        SignalHealth gauge = mine.getSignals(0);
+        assertThat(gauge.getSource()).isEqualTo("prometheus");
+        assertThat(gauge.getThresholdsList()).extracting(ThresholdHealth::getBound, ThresholdHealth::getThreshold,
+                ThresholdHealth::getFor, ThresholdHealth::getBreached).containsExactly(tuple("above", 9000.0, 3, false));
+        SignalHealth pushed = mine.getSignals(1);
+        assertThat(pushed.getValue()).isEqualTo(7.5);
+        assertThat(pushed.getThresholds(0).getBreached()).isTrue();
+        assertThat(pushed.getThresholds(0).getInARow()).isEqualTo(1);
+        assertThat(health.getAlertsSource()).isEqualTo(alertmanager.url());
+        assertThat(health.getAlertsError()).isEmpty();
+        assertThat(health.getAlertsList()).anySatisfy(a -> {
+            assertThat(a.getName()).isEqualTo("RolloutRolledBack");
+            assertThat(a.getSeverity()).isEqualTo("critical");
+            assertThat(a.getSummary()).isEqualTo("a rollout was rolled back");
+            assertThat(a.getState()).isEqualTo("active");
+        });
+        c.client().abortRollout(action(r.getId(), "end of test"));
+        assertThat(c.client().getDeploymentHealth(GetDeploymentHealthRequest.getDefaultInstance()).getRolloutsList())
+                .extracting(RolloutHealth::getId).doesNotContain(r.getId());
+    }
+
+    static DeploymentHealth awaitHealth(Controller c, String id, Predicate<RolloutHealth> condition) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            DeploymentHealth h = c.client().getDeploymentHealth(GetDeploymentHealthRequest.newBuilder().setId(id).build());
+            if (condition.test(h.getRollouts(0)) || System.nanoTime() > deadline) {
+                return c.client().getDeploymentHealth(GetDeploymentHealthRequest.getDefaultInstance());
+            }
+            sleep(200);
+        }
     }
 
     @Test
