@@ -12,8 +12,11 @@ import io.ulidmesh.proto.flags.v1.FlagEvent;
 import io.ulidmesh.proto.flags.v1.FlagEventType;
 import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
 import io.ulidmesh.proto.flags.v1.WatchRequest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,7 +30,8 @@ import java.util.logging.Logger;
  * flag-service's Watch stream, and evaluates with the shared {@link CohortHash}, so an evaluation
  * is a map lookup and a hash: no network, no allocation. While disconnected it keeps serving the
  * last state it saw and reconnects with backoff from the last revision it received, so it misses
- * no change. A flag it has never seen is disabled.
+ * no change. A flag it has never seen is disabled. The flags one write changed together (a
+ * SetFlags, or the initial snapshot) are applied together: a reader never sees half of them.
  *
  * <pre>
  * try (FlagClient flags = FlagClient.connect("flag-service:8682")) {
@@ -46,7 +50,10 @@ public final class FlagClient implements AutoCloseable {
 
     private final Channel channel;
     private final ManagedChannel ownedChannel;
-    private final Map<String, FlagView> flags = new ConcurrentHashMap<>();
+    /** Replaced whole at the end of each group of events (never changed in place), so reads are consistent. */
+    private volatile Map<String, FlagView> flags = Map.of();
+    /** Events of the group being received, applied once its last event arrives; only the client's thread uses it. */
+    private final List<FlagEvent> pending = new ArrayList<>();
     private final CopyOnWriteArrayList<Consumer<FlagEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ulidmesh-flag-client");
@@ -104,6 +111,11 @@ public final class FlagClient implements AutoCloseable {
         return flags.get(name);
     }
 
+    /** Every flag as last seen, at one revision: read several flags from it to see them consistently. */
+    public Map<String, FlagView> flags() {
+        return flags;
+    }
+
     /** The last revision received; a reconnect resumes after it. */
     public long revision() {
         return revision;
@@ -114,7 +126,10 @@ public final class FlagClient implements AutoCloseable {
         return connected;
     }
 
-    /** Called, on the client's thread, with every event after the local state has taken it in. */
+    /**
+     * Called, on the client's thread, with every event after the local state has taken it in; the
+     * events of one write arrive consecutively, after all of them were applied.
+     */
     public void addListener(Consumer<FlagEvent> listener) {
         listeners.add(listener);
     }
@@ -142,6 +157,7 @@ public final class FlagClient implements AutoCloseable {
                     @Override
                     public void beforeStart(ClientCallStreamObserver<WatchRequest> stream) {
                         call = stream;
+                        pending.clear();
                     }
 
                     @Override
@@ -171,21 +187,33 @@ public final class FlagClient implements AutoCloseable {
         synchronized (this) {
             backoffMs = MIN_BACKOFF_MS;
         }
-        String name = event.getFlag().getName();
-        if (event.getType() == FlagEventType.DELETED) {
-            flags.remove(name);
-        } else {
-            String cohort = event.getFlag().getCohort();
-            FlagView old = flags.get(name);
-            CohortHash.Prefix hash = old != null && old.cohort().equals(cohort) ? old.hash() : CohortHash.prefix(cohort);
-            flags.put(name, new FlagView(name, cohort, event.getFlag().getBasisPoints(), event.getFlag().getVersion(), hash));
+        pending.add(event);
+        if (event.getRemainingInGroup() > 0) {
+            return;
         }
+        Map<String, FlagView> next = new HashMap<>(flags);
+        for (FlagEvent e : pending) {
+            String name = e.getFlag().getName();
+            if (e.getType() == FlagEventType.DELETED) {
+                next.remove(name);
+            } else {
+                String cohort = e.getFlag().getCohort();
+                FlagView old = next.get(name);
+                CohortHash.Prefix hash = old != null && old.cohort().equals(cohort) ? old.hash() : CohortHash.prefix(cohort);
+                next.put(name, new FlagView(name, cohort, e.getFlag().getBasisPoints(), e.getFlag().getVersion(), hash));
+            }
+        }
+        flags = Collections.unmodifiableMap(next);
         revision = Math.max(revision, event.getRevision());
-        for (Consumer<FlagEvent> listener : listeners) {
-            try {
-                listener.accept(event);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "flag listener failed", e);
+        List<FlagEvent> applied = List.copyOf(pending);
+        pending.clear();
+        for (FlagEvent e : applied) {
+            for (Consumer<FlagEvent> listener : listeners) {
+                try {
+                    listener.accept(e);
+                } catch (RuntimeException ex) {
+                    LOG.log(Level.WARNING, "flag listener failed", ex);
+                }
             }
         }
     }

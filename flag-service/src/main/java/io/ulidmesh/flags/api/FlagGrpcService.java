@@ -22,7 +22,6 @@ import io.ulidmesh.proto.flags.v1.EvaluateRequest;
 import io.ulidmesh.proto.flags.v1.Evaluation;
 import io.ulidmesh.proto.flags.v1.Flag;
 import io.ulidmesh.proto.flags.v1.FlagEvent;
-import io.ulidmesh.proto.flags.v1.FlagEventType;
 import io.ulidmesh.proto.flags.v1.GetFlagRequest;
 import io.ulidmesh.proto.flags.v1.HistoryRequest;
 import io.ulidmesh.proto.flags.v1.HistoryResponse;
@@ -30,6 +29,8 @@ import io.ulidmesh.proto.flags.v1.ListFlagsRequest;
 import io.ulidmesh.proto.flags.v1.ListFlagsResponse;
 import io.ulidmesh.proto.flags.v1.MutinyFlagServiceGrpc;
 import io.ulidmesh.proto.flags.v1.SetFlagRequest;
+import io.ulidmesh.proto.flags.v1.SetFlagsRequest;
+import io.ulidmesh.proto.flags.v1.SetFlagsResponse;
 import io.ulidmesh.proto.flags.v1.WatchRequest;
 
 /** gRPC adapter of ulidmesh.flags.v1.FlagService: writes and history on worker threads, evaluations from memory. */
@@ -48,10 +49,18 @@ public class FlagGrpcService extends MutinyFlagServiceGrpc.FlagServiceImplBase {
         String actor = Actor.current();
         return Blocking.call(() -> {
             Written written = flags.set(ProtoMapping.command(request), actor);
-            if (written.change() != null) {
-                metrics.changed();
-            }
+            metrics.changed(written);
             return ProtoMapping.flag(written.flag());
+        });
+    }
+
+    @Override
+    public Uni<SetFlagsResponse> setFlags(SetFlagsRequest request) {
+        String actor = Actor.current();
+        return Blocking.call(() -> {
+            Written written = flags.set(request.getFlagsList().stream().map(ProtoMapping::command).toList(), actor);
+            metrics.changed(written);
+            return ProtoMapping.written(written);
         });
     }
 
@@ -105,8 +114,8 @@ public class FlagGrpcService extends MutinyFlagServiceGrpc.FlagServiceImplBase {
     public Multi<FlagEvent> watch(WatchRequest request) {
         return Blocking.subscribedOnWorker(ChangeStreams.<FlagEvent>open(metrics, emitter -> flags.watch(
                 request.getAfterRevision(),
-                change -> emitter.emit(ProtoMapping.event(change, FlagEventType.SNAPSHOT)),
-                change -> emitter.emit(ProtoMapping.event(change)))));
+                snapshot -> ProtoMapping.snapshot(snapshot).forEach(emitter::emit),
+                commit -> ProtoMapping.events(commit).forEach(emitter::emit))));
     }
 
     @Override

@@ -26,6 +26,7 @@ public class FlagRoles implements RolePolicy {
                 FlagServiceGrpc.getBatchEvaluateMethod(), Role.VIEWER,
                 FlagServiceGrpc.getWatchMethod(), Role.VIEWER,
                 FlagServiceGrpc.getSetFlagMethod(), Role.OPERATOR,
+                FlagServiceGrpc.getSetFlagsMethod(), Role.OPERATOR,
                 FlagServiceGrpc.getDeleteFlagMethod(), Role.OPERATOR));
         ServiceGrpc.getServiceDescriptor().getMethods().forEach(m -> roles.put(m, Role.VIEWER));
         return RolePolicy.table(roles);

@@ -13,6 +13,7 @@ import io.ulidmesh.flags.domain.EvaluationResult;
 import io.ulidmesh.flags.domain.FlagRules;
 import io.ulidmesh.flags.domain.Flags;
 import io.ulidmesh.flags.domain.Reason;
+import io.ulidmesh.flags.domain.Commit;
 import io.ulidmesh.flags.domain.RecordedChange;
 import io.ulidmesh.flags.metrics.FlagMetrics;
 import io.ulidmesh.proto.flagd.evaluation.v1.AnyFlag;
@@ -98,19 +99,23 @@ public class FlagdGrpcService extends MutinyServiceGrpc.ServiceImplBase {
     public Multi<EventStreamResponse> eventStream(EventStreamRequest request) {
         return ChangeStreams.open(metrics, emitter -> {
             emitter.emit(EventStreamResponse.newBuilder().setType("provider_ready").build());
-            return flags.follow(change -> emitter.emit(configurationChange(change)));
+            return flags.follow(commit -> emitter.emit(configurationChange(commit)));
         });
     }
 
-    private static EventStreamResponse configurationChange(RecordedChange change) {
-        String type = change.type() == ChangeType.DELETED ? "delete"
-                : change.flag().version() == 1 ? "write" : "update";
-        Struct changed = Struct.newBuilder().putFields(change.flag().name(), Value.newBuilder()
-                .setStructValue(Struct.newBuilder()
-                        .putFields("type", string(type))
-                        .putFields("source", string("ulidmesh"))
-                        .putFields("flagKey", string(change.flag().name())))
-                .build()).build();
+    /** One configuration_change event per commit, naming every flag it changed. */
+    private static EventStreamResponse configurationChange(Commit commit) {
+        Struct.Builder changed = Struct.newBuilder();
+        for (RecordedChange change : commit.changes()) {
+            String type = change.type() == ChangeType.DELETED ? "delete"
+                    : change.flag().version() == 1 ? "write" : "update";
+            changed.putFields(change.flag().name(), Value.newBuilder()
+                    .setStructValue(Struct.newBuilder()
+                            .putFields("type", string(type))
+                            .putFields("source", string("ulidmesh"))
+                            .putFields("flagKey", string(change.flag().name())))
+                    .build());
+        }
         return EventStreamResponse.newBuilder().setType("configuration_change")
                 .setData(Struct.newBuilder().putFields("flags", Value.newBuilder().setStructValue(changed).build()))
                 .build();
@@ -145,11 +150,11 @@ public class FlagdGrpcService extends MutinyServiceGrpc.ServiceImplBase {
     }
 
     private static String reason(EvaluationResult e) {
-        return e.reason() == Reason.FLAG_ON || e.reason() == Reason.FLAG_OFF ? "STATIC" : "TARGETING_MATCH";
+        return OpenFeatureResults.reason(e);
     }
 
     private static String variant(EvaluationResult e) {
-        return e.enabled() ? "on" : "off";
+        return OpenFeatureResults.variant(e);
     }
 
     private static Struct metadata(EvaluationResult e) {

@@ -3,11 +3,13 @@ package io.ulidmesh.flags.api;
 import io.ulidmesh.common.grpc.Timestamps;
 import io.ulidmesh.flags.client.CohortHash;
 import io.ulidmesh.flags.domain.ChangeType;
+import io.ulidmesh.flags.domain.Commit;
 import io.ulidmesh.flags.domain.EvaluationResult;
 import io.ulidmesh.flags.domain.FlagRules;
 import io.ulidmesh.flags.domain.FlagState;
 import io.ulidmesh.flags.domain.RecordedChange;
 import io.ulidmesh.flags.domain.SetFlagCommand;
+import io.ulidmesh.flags.domain.Written;
 import io.ulidmesh.proto.flags.v1.Evaluation;
 import io.ulidmesh.proto.flags.v1.EvaluationReason;
 import io.ulidmesh.proto.flags.v1.Flag;
@@ -15,6 +17,10 @@ import io.ulidmesh.proto.flags.v1.FlagChange;
 import io.ulidmesh.proto.flags.v1.FlagEvent;
 import io.ulidmesh.proto.flags.v1.FlagEventType;
 import io.ulidmesh.proto.flags.v1.SetFlagRequest;
+import io.ulidmesh.proto.flags.v1.SetFlagsResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 
 /** Domain ⇄ protobuf for ulidmesh.flags.v1. */
 final class ProtoMapping {
@@ -61,19 +67,38 @@ final class ProtoMapping {
                 .build();
     }
 
-    static FlagEvent event(RecordedChange c, FlagEventType type) {
-        return FlagEvent.newBuilder()
-                .setRevision(c.revision())
-                .setType(type)
-                .setFlag(flag(c.flag()))
-                .setAt(Timestamps.toProto(c.at()))
-                .setActor(c.actor())
-                .setReason(c.reason())
-                .build();
+    static SetFlagsResponse written(Written written) {
+        SetFlagsResponse.Builder response = SetFlagsResponse.newBuilder()
+                .setRevision(written.changed() ? written.commit().revision() : 0);
+        written.flags().forEach(f -> response.addFlags(flag(f)));
+        return response.build();
     }
 
-    static FlagEvent event(RecordedChange c) {
-        return event(c, type(c.type()));
+    /** The snapshot's events, one group a watcher applies together. */
+    static List<FlagEvent> snapshot(List<RecordedChange> flags) {
+        return events(flags, change -> FlagEventType.SNAPSHOT);
+    }
+
+    /** One event per change of the commit, consecutively, as one group. */
+    static List<FlagEvent> events(Commit commit) {
+        return events(commit.changes(), change -> type(change.type()));
+    }
+
+    private static List<FlagEvent> events(List<RecordedChange> changes, Function<RecordedChange, FlagEventType> type) {
+        List<FlagEvent> events = new ArrayList<>(changes.size());
+        for (int i = 0; i < changes.size(); i++) {
+            RecordedChange c = changes.get(i);
+            events.add(FlagEvent.newBuilder()
+                    .setRevision(c.revision())
+                    .setType(type.apply(c))
+                    .setFlag(flag(c.flag()))
+                    .setAt(Timestamps.toProto(c.at()))
+                    .setActor(c.actor())
+                    .setReason(c.reason())
+                    .setRemainingInGroup(changes.size() - 1 - i)
+                    .build());
+        }
+        return events;
     }
 
     static FlagChange change(RecordedChange c) {

@@ -5,7 +5,8 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Consumer;
 
 /**
- * Hands the global change sequence, in revision order, to this replica's watchers. A new watcher
+ * Hands the global change sequence, one whole commit per revision, in revision order, to this
+ * replica's watchers. A new watcher
  * subscribes before it reads its replay from the database and buffers live changes meanwhile;
  * going live it drops what the replay already covered, so the handoff misses nothing and repeats
  * nothing.
@@ -18,14 +19,14 @@ public final class ChangeFeed {
         this.published = head;
     }
 
-    /** Publishes the next change; callers publish in revision order, older revisions are ignored. */
-    public synchronized void publish(RecordedChange change) {
-        if (change.revision() <= published) {
+    /** Publishes the next commit; callers publish in revision order, older revisions are ignored. */
+    public synchronized void publish(Commit commit) {
+        if (commit.revision() <= published) {
             return;
         }
-        published = change.revision();
+        published = commit.revision();
         for (Subscription subscription : subscriptions) {
-            subscription.offer(change);
+            subscription.offer(commit);
         }
     }
 
@@ -43,14 +44,14 @@ public final class ChangeFeed {
     }
 
     /** A watcher that has seen everything up to {@code afterRevision}; it buffers until {@link Subscription#goLive()}. */
-    public Subscription subscribe(long afterRevision, Consumer<RecordedChange> sink) {
+    public Subscription subscribe(long afterRevision, Consumer<Commit> sink) {
         Subscription subscription = new Subscription(afterRevision, sink);
         subscriptions.add(subscription);
         return subscription;
     }
 
     /** A watcher of the changes published from now on. */
-    public synchronized Subscription follow(Consumer<RecordedChange> sink) {
+    public synchronized Subscription follow(Consumer<Commit> sink) {
         Subscription subscription = new Subscription(published, sink);
         subscription.goLive();
         subscriptions.add(subscription);
@@ -59,31 +60,31 @@ public final class ChangeFeed {
 
     /** One watcher's position in the sequence. */
     public final class Subscription {
-        private final Consumer<RecordedChange> sink;
-        private final ArrayDeque<RecordedChange> buffer = new ArrayDeque<>();
+        private final Consumer<Commit> sink;
+        private final ArrayDeque<Commit> buffer = new ArrayDeque<>();
         private long lastSent;
         private boolean live;
         private boolean closed;
 
-        private Subscription(long afterRevision, Consumer<RecordedChange> sink) {
+        private Subscription(long afterRevision, Consumer<Commit> sink) {
             this.lastSent = afterRevision;
             this.sink = sink;
         }
 
-        private synchronized void offer(RecordedChange change) {
+        private synchronized void offer(Commit commit) {
             if (closed) {
                 return;
             }
             if (live) {
-                send(change);
+                send(commit);
             } else {
-                buffer.add(change);
+                buffer.add(commit);
             }
         }
 
-        /** Sends one replayed change read from the history. */
-        public synchronized void replay(RecordedChange change) {
-            send(change);
+        /** Sends one replayed commit read from the history. */
+        public synchronized void replay(Commit commit) {
+            send(commit);
         }
 
         /** Everything up to {@code revision} is covered (a snapshot taken at that revision was sent). */
@@ -93,8 +94,8 @@ public final class ChangeFeed {
 
         /** Ends the replay: sends the buffered changes the replay did not cover, then live ones as they come. */
         public synchronized void goLive() {
-            for (RecordedChange change : buffer) {
-                send(change);
+            for (Commit commit : buffer) {
+                send(commit);
             }
             buffer.clear();
             live = true;
@@ -112,10 +113,10 @@ public final class ChangeFeed {
             subscriptions.remove(this);
         }
 
-        private void send(RecordedChange change) {
-            if (!closed && change.revision() > lastSent) {
-                lastSent = change.revision();
-                sink.accept(change);
+        private void send(Commit commit) {
+            if (!closed && commit.revision() > lastSent) {
+                lastSent = commit.revision();
+                sink.accept(commit);
             }
         }
     }

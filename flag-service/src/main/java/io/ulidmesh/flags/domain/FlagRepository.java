@@ -5,8 +5,11 @@ import java.util.Optional;
 
 /** Durable flag state and its history; each write and its history entry commit together. */
 public interface FlagRepository {
-    /** Creates or updates; CONFLICT on a stale expected version; a request that changes nothing records nothing. */
-    Written set(SetFlagCommand command, String actor);
+    /**
+     * Creates or updates every flag in one transaction under one revision; CONFLICT on any stale
+     * expected version, and then nothing changes. Flags the commands leave as they are record nothing.
+     */
+    Written set(List<SetFlagCommand> commands, String actor);
 
     /** Deletes; NOT_FOUND when absent, CONFLICT on a stale expected version. */
     RecordedChange delete(String name, long expectedVersion, String reason, String actor);
@@ -19,8 +22,8 @@ public interface FlagRepository {
     /** The flag's changes with revision below {@code beforeRevision}, newest first, with their before state. */
     List<RecordedChange> history(String name, long beforeRevision, int limit);
 
-    /** Changes after {@code afterRevision}, oldest first, without the before state. */
-    List<RecordedChange> changesAfter(long afterRevision, int limit);
+    /** At most {@code limit} whole commits after {@code afterRevision}, oldest first, without the before state. */
+    List<Commit> commitsAfter(long afterRevision, int limit);
 
     Snapshot snapshot();
 

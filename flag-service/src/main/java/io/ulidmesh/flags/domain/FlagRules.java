@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 /** Input rules of the flag RPCs; each violation names the value that broke it. */
 public final class FlagRules {
     public static final int MAX_BATCH_PAIRS = 10_000;
+    /** The most flags one SetFlags changes; a rollout phase sets a handful. */
+    public static final int MAX_FLAGS_PER_WRITE = 100;
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_.-]{0,127}");
     private static final int MAX_TEXT = 4096;
     private static final int DEFAULT_PAGE = 100;
@@ -122,6 +124,12 @@ public final class FlagRules {
         if ((long) flags * entities > MAX_BATCH_PAIRS) {
             throw DomainException.invalid(flags + " flags x " + entities + " entity_ids = " + (long) flags * entities
                     + " pairs, more than " + MAX_BATCH_PAIRS);
+        }
+    }
+
+    public static void writeCount(int flags) {
+        if (flags < 1 || flags > MAX_FLAGS_PER_WRITE) {
+            throw DomainException.invalid("a write sets 1 to " + MAX_FLAGS_PER_WRITE + " flags, not " + flags);
         }
     }
 }

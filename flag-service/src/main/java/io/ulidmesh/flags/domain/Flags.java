@@ -3,7 +3,9 @@ package io.ulidmesh.flags.domain;
 import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.common.paging.PageTokens;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -27,20 +29,20 @@ public final class Flags {
     /** Fills the table from the database and moves the feed to its head; once, before anything reads. */
     public void load() {
         Snapshot snapshot = repository.snapshot();
-        snapshot.flags().forEach(table::apply);
+        table.applyAll(snapshot.flags());
         feed.startAt(snapshot.head());
     }
 
     /** Applies and publishes, in revision order, every recorded change this replica has not published yet. */
     public void catchUp() {
-        List<RecordedChange> changes;
+        List<Commit> commits;
         do {
-            changes = repository.changesAfter(feed.published(), CHANGES_PAGE);
-            for (RecordedChange change : changes) {
-                table.apply(change);
-                feed.publish(change);
+            commits = repository.commitsAfter(feed.published(), CHANGES_PAGE);
+            for (Commit commit : commits) {
+                table.apply(commit);
+                feed.publish(commit);
             }
-        } while (changes.size() == CHANGES_PAGE);
+        } while (commits.size() == CHANGES_PAGE);
     }
 
     /** The last revision this replica published to its watchers. */
@@ -49,21 +51,39 @@ public final class Flags {
     }
 
     public Written set(SetFlagCommand command, String actor) {
-        Integer basisPoints = command.basisPoints() == null ? null : FlagRules.basisPoints(command.basisPoints());
-        SetFlagCommand valid = new SetFlagCommand(FlagRules.name(command.name()), basisPoints,
-                FlagRules.text("reason", command.reason()), FlagRules.expectedVersion(command.expectedVersion()),
-                FlagRules.text("description", command.description()), FlagRules.cohort(command.cohort()));
+        return set(List.of(command), actor);
+    }
+
+    /** Several flags in one commit: all change or none does (SetFlags). */
+    public Written set(List<SetFlagCommand> commands, String actor) {
+        FlagRules.writeCount(commands.size());
+        List<SetFlagCommand> valid = new ArrayList<>(commands.size());
+        Set<String> names = new HashSet<>();
+        for (SetFlagCommand command : commands) {
+            SetFlagCommand checked = validated(command);
+            if (!names.add(checked.name())) {
+                throw DomainException.invalid("flag '" + checked.name() + "' is named twice in one write");
+            }
+            valid.add(checked);
+        }
         Written written = repository.set(valid, actor);
-        if (written.change() != null) {
-            table.apply(written.change());
+        if (written.changed()) {
+            table.apply(written.commit());
         }
         return written;
+    }
+
+    private static SetFlagCommand validated(SetFlagCommand command) {
+        Integer basisPoints = command.basisPoints() == null ? null : FlagRules.basisPoints(command.basisPoints());
+        return new SetFlagCommand(FlagRules.name(command.name()), basisPoints,
+                FlagRules.text("reason", command.reason()), FlagRules.expectedVersion(command.expectedVersion()),
+                FlagRules.text("description", command.description()), FlagRules.cohort(command.cohort()));
     }
 
     public RecordedChange delete(String name, long expectedVersion, String reason, String actor) {
         RecordedChange change = repository.delete(FlagRules.name(name), FlagRules.expectedVersion(expectedVersion),
                 FlagRules.text("reason", reason), actor);
-        table.apply(change);
+        table.apply(Commit.of(change));
         return change;
     }
 
@@ -115,9 +135,10 @@ public final class Flags {
         withoutNul("flags", flags);
         withoutNul("entity_ids", entityIds);
         List<EvaluationResult> results = new ArrayList<>(flags.size() * entityIds.size());
+        FlagTable.View now = table.view();
         for (String flag : flags) {
             for (String entityId : entityIds) {
-                results.add(table.evaluate(flag, entityId));
+                results.add(now.evaluate(flag, entityId));
             }
         }
         return results;
@@ -154,17 +175,17 @@ public final class Flags {
     }
 
     /**
-     * Starts a watcher: after revision 0 a snapshot (each flag as its latest change, type UPSERTED,
-     * passed to {@code snapshot}), else every change after {@code afterRevision}; then live changes.
+     * Starts a watcher: after revision 0 a snapshot (each flag as its latest change, all passed to
+     * {@code snapshot} at once), else every commit after {@code afterRevision}; then live commits.
      * The caller closes the returned subscription when the watcher goes away.
      */
-    public ChangeFeed.Subscription watch(long afterRevision, Consumer<RecordedChange> snapshot,
-                                         Consumer<RecordedChange> changes) {
+    public ChangeFeed.Subscription watch(long afterRevision, Consumer<List<RecordedChange>> snapshot,
+                                         Consumer<Commit> changes) {
         ChangeFeed.Subscription subscription = feed.subscribe(FlagRules.afterRevision(afterRevision), changes);
         try {
             if (afterRevision == 0) {
                 Snapshot current = repository.snapshot();
-                current.flags().forEach(snapshot);
+                snapshot.accept(current.flags());
                 subscription.coveredThrough(current.head());
             } else {
                 long head = repository.head();
@@ -182,15 +203,15 @@ public final class Flags {
         }
     }
 
-    /** Live changes only, from the latest revision on (for streams that need no replay). */
-    public ChangeFeed.Subscription follow(Consumer<RecordedChange> changes) {
+    /** Live commits only, from the latest revision on (for streams that need no replay). */
+    public ChangeFeed.Subscription follow(Consumer<Commit> changes) {
         return feed.follow(changes);
     }
 
     private void replay(ChangeFeed.Subscription subscription) {
-        List<RecordedChange> page;
+        List<Commit> page;
         do {
-            page = repository.changesAfter(subscription.lastSent(), CHANGES_PAGE);
+            page = repository.commitsAfter(subscription.lastSent(), CHANGES_PAGE);
             page.forEach(subscription::replay);
         } while (page.size() == CHANGES_PAGE);
     }

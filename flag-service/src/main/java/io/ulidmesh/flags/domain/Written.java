@@ -1,5 +1,19 @@
 package io.ulidmesh.flags.domain;
 
-/** The outcome of a write: the flag now, and the recorded change (null when nothing changed). */
-public record Written(FlagState flag, RecordedChange change) {
+import java.util.List;
+
+/** The outcome of a write: every flag named, as it is now, in request order, and the commit (null when nothing changed). */
+public record Written(List<FlagState> flags, Commit commit) {
+    public Written {
+        flags = List.copyOf(flags);
+    }
+
+    /** The only flag of a single SetFlag. */
+    public FlagState flag() {
+        return flags.get(0);
+    }
+
+    public boolean changed() {
+        return commit != null;
+    }
 }

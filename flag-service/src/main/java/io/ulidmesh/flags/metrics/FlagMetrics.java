@@ -10,6 +10,7 @@ import io.ulidmesh.flags.domain.FlagState;
 import io.ulidmesh.flags.domain.Flags;
 import io.ulidmesh.flags.domain.Reason;
 import io.ulidmesh.flags.domain.RecordedChange;
+import io.ulidmesh.flags.domain.Written;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -64,10 +65,10 @@ public class FlagMetrics {
 
     /** Follows first, then goes over the table: a change made meanwhile is reconciled again, so none is missed. */
     void start(@Observes StartupEvent startup) {
-        flags.follow(change -> {
+        flags.follow(commit -> commit.changes().forEach(change -> {
             propagated(change);
             reconcile(change.flag().name());
-        });
+        }));
         flags.all().forEach(flag -> reconcile(flag.name()));
     }
 
@@ -75,9 +76,11 @@ public class FlagMetrics {
         evaluations[reason.ordinal()].increment();
     }
 
-    /** A flag created or changed through this replica. */
-    public void changed() {
-        upserts.increment();
+    /** Flags created or changed through this replica by one write. */
+    public void changed(Written written) {
+        if (written.changed()) {
+            upserts.increment(written.commit().changes().size());
+        }
     }
 
     /** A flag deleted through this replica. */

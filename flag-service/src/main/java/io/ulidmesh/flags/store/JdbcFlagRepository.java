@@ -4,6 +4,7 @@ import io.ulidmesh.common.actor.AuditText;
 import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.common.jdbc.Jdbc;
 import io.ulidmesh.flags.domain.ChangeType;
+import io.ulidmesh.flags.domain.Commit;
 import io.ulidmesh.flags.domain.FlagRepository;
 import io.ulidmesh.flags.domain.FlagRules;
 import io.ulidmesh.flags.domain.FlagState;
@@ -42,36 +43,57 @@ public final class JdbcFlagRepository implements FlagRepository {
     }
 
     @Override
-    public Written set(SetFlagCommand command, String actor) {
+    public Written set(List<SetFlagCommand> commands, String actor) {
         return Jdbc.inTransaction(dataSource, c -> {
             lockWrites(c);
-            Current current = current(c, command.name());
-            FlagState before = current == null ? null : current.flag();
-            long lastVersion = before != null ? before.version() : lastVersion(c, command.name());
             Instant now = now();
-            FlagState after = command.applyTo(before, lastVersion, now, actor);
-            if (after == before) {
-                return new Written(before, null);
+            List<FlagState> flags = new ArrayList<>(commands.size());
+            List<Pending> pending = new ArrayList<>();
+            // Every expected version is checked before anything is written: a CONFLICT on the last
+            // flag rolls the whole transaction back, and nothing changed.
+            for (SetFlagCommand command : commands) {
+                Current current = current(c, command.name());
+                FlagState before = current == null ? null : current.flag();
+                long lastVersion = before != null ? before.version() : lastVersion(c, command.name());
+                FlagState after = command.applyTo(before, lastVersion, now, actor);
+                flags.add(after);
+                if (after != before) {
+                    pending.add(new Pending(command, current, after));
+                }
+            }
+            if (pending.isEmpty()) {
+                return new Written(flags, null);
             }
             long revision = nextRevision(c);
-            insertChange(c, revision, ChangeType.UPSERTED, after, current == null ? null : current.revision(),
-                    now, actor, command.reason());
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO flag (" + FLAG_COLUMNS + "reason, revision) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET description = excluded.description, "
-                    + "basis_points = excluded.basis_points, cohort = excluded.cohort, version = excluded.version, "
-                    + "updated_at = excluded.updated_at, updated_by = excluded.updated_by, reason = excluded.reason, "
-                    + "revision = excluded.revision")) {
-                bindFlag(ps, 1, after);
-                ps.setLong(9, revision);
-                ps.executeUpdate();
+            List<RecordedChange> changes = new ArrayList<>(pending.size());
+            for (Pending p : pending) {
+                insertChange(c, revision, ChangeType.UPSERTED, p.after(),
+                        p.current() == null ? null : p.current().revision(), now, actor, p.command().reason());
+                upsert(c, p.after(), revision);
+                changes.add(new RecordedChange(revision, ChangeType.UPSERTED, p.after(),
+                        p.current() == null ? null : p.current().flag(), now, actor, p.command().reason()));
+                LOG.infof("flag %s set to %d bp (cohort %s) version %d revision %d by %s: %s", p.after().name(),
+                        p.after().basisPoints(), p.after().cohort(), p.after().version(), revision,
+                        AuditText.escape(actor), AuditText.escape(p.command().reason()));
             }
             notify(c, revision);
-            LOG.infof("flag %s set to %d bp (cohort %s) version %d revision %d by %s: %s", after.name(),
-                    after.basisPoints(), after.cohort(), after.version(), revision, AuditText.escape(actor),
-                    AuditText.escape(command.reason()));
-            return new Written(after, new RecordedChange(revision, ChangeType.UPSERTED, after, before, now, actor,
-                    command.reason()));
+            return new Written(flags, new Commit(revision, changes));
         });
+    }
+
+    private record Pending(SetFlagCommand command, Current current, FlagState after) {
+    }
+
+    private static void upsert(Connection c, FlagState flag, long revision) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO flag (" + FLAG_COLUMNS + "reason, revision) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET description = excluded.description, "
+                + "basis_points = excluded.basis_points, cohort = excluded.cohort, version = excluded.version, "
+                + "updated_at = excluded.updated_at, updated_by = excluded.updated_by, reason = excluded.reason, "
+                + "revision = excluded.revision")) {
+            bindFlag(ps, 1, flag);
+            ps.setLong(9, revision);
+            ps.executeUpdate();
+        }
     }
 
     @Override
@@ -125,7 +147,7 @@ public final class JdbcFlagRepository implements FlagRepository {
         return Jdbc.inTransaction(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + CHANGE_COLUMNS + ", "
                     + "p.name, p.description, p.basis_points, p.cohort, p.version, p.updated_at, p.updated_by, p.flag_reason "
-                    + "FROM flag_change c LEFT JOIN flag_change p ON p.revision = c.previous_revision "
+                    + "FROM flag_change c LEFT JOIN flag_change p ON p.revision = c.previous_revision AND p.name = c.name "
                     + "WHERE c.name = ? AND c.revision < ? ORDER BY c.revision DESC LIMIT ?")) {
                 ps.setString(1, name);
                 ps.setLong(2, beforeRevision);
@@ -143,19 +165,31 @@ public final class JdbcFlagRepository implements FlagRepository {
     }
 
     @Override
-    public List<RecordedChange> changesAfter(long afterRevision, int limit) {
+    public List<Commit> commitsAfter(long afterRevision, int limit) {
         return Jdbc.inTransaction(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + CHANGE_COLUMNS + " FROM flag_change c "
-                    + "WHERE c.revision > ? ORDER BY c.revision LIMIT ?")) {
+                    + "WHERE c.revision > ? AND c.revision <= (SELECT max(revision) FROM (SELECT DISTINCT revision "
+                    + "FROM flag_change WHERE revision > ? ORDER BY revision LIMIT ?) page) "
+                    + "ORDER BY c.revision, c.name")) {
                 ps.setLong(1, afterRevision);
-                ps.setInt(2, limit);
+                ps.setLong(2, afterRevision);
+                ps.setInt(3, limit);
+                List<Commit> commits = new ArrayList<>();
                 List<RecordedChange> changes = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        changes.add(change(rs, null));
+                        RecordedChange change = change(rs, null);
+                        if (!changes.isEmpty() && changes.get(0).revision() != change.revision()) {
+                            commits.add(new Commit(changes.get(0).revision(), changes));
+                            changes.clear();
+                        }
+                        changes.add(change);
                     }
                 }
-                return changes;
+                if (!changes.isEmpty()) {
+                    commits.add(new Commit(changes.get(0).revision(), changes));
+                }
+                return commits;
             }
         });
     }
@@ -169,7 +203,8 @@ public final class JdbcFlagRepository implements FlagRepository {
             // head) when no flag exists.
             try (PreparedStatement ps = c.prepareStatement("SELECT " + CHANGE_COLUMNS + ", h.head "
                     + "FROM (SELECT coalesce(max(revision), 0) AS head FROM flag_change) h "
-                    + "LEFT JOIN (flag f JOIN flag_change c ON c.revision = f.revision) ON true ORDER BY c.revision");
+                    + "LEFT JOIN (flag f JOIN flag_change c ON c.revision = f.revision AND c.name = f.name) ON true "
+                    + "ORDER BY c.revision, c.name");
                  ResultSet rs = ps.executeQuery()) {
                 List<RecordedChange> flags = new ArrayList<>();
                 long head = 0;

@@ -24,7 +24,7 @@ class GatesTest extends GatesContract {
         return Map.ofEntries(
                 Map.entry("GetFlag", VIEWER), Map.entry("ListFlags", VIEWER), Map.entry("History", VIEWER),
                 Map.entry("Evaluate", VIEWER), Map.entry("BatchEvaluate", VIEWER), Map.entry("Watch", VIEWER),
-                Map.entry("SetFlag", OPERATOR), Map.entry("DeleteFlag", OPERATOR),
+                Map.entry("SetFlag", OPERATOR), Map.entry("SetFlags", OPERATOR), Map.entry("DeleteFlag", OPERATOR),
                 // The OpenFeature flagd protocol: every RPC is a read.
                 Map.entry("ResolveAll", VIEWER), Map.entry("ResolveBoolean", VIEWER), Map.entry("ResolveString", VIEWER),
                 Map.entry("ResolveFloat", VIEWER), Map.entry("ResolveInt", VIEWER), Map.entry("ResolveObject", VIEWER),

@@ -11,17 +11,27 @@ import org.junit.jupiter.api.Test;
 class ChangeFeedTest {
     private final ChangeFeed feed = new ChangeFeed(0);
 
-    private static RecordedChange change(long revision) {
-        return upsert(revision, flag("f", (int) revision, "f", revision));
+    private static Commit change(long revision) {
+        return Commit.of(upsert(revision, flag("f", (int) revision, "f", revision)));
     }
 
-    private static List<Long> revisions(List<RecordedChange> changes) {
-        return changes.stream().map(RecordedChange::revision).toList();
+    private static List<Long> revisions(List<Commit> commits) {
+        return commits.stream().map(Commit::revision).toList();
+    }
+
+    /** A commit of several flags reaches each watcher whole, as one item. */
+    @Test
+    void aCommitOfSeveralFlagsIsDeliveredAsOne() {
+        List<Commit> seen = new ArrayList<>();
+        feed.follow(seen::add);
+        feed.publish(new Commit(1, List.of(upsert(1, flag("a", 100, "a", 1)), upsert(1, flag("b", 200, "b", 1)))));
+        assertThat(seen).hasSize(1);
+        assertThat(seen.get(0).changes()).extracting(c -> c.flag().name()).containsExactly("a", "b");
     }
 
     @Test
     void publishesInRevisionOrderAndIgnoresWhatItAlreadyPublished() {
-        List<RecordedChange> seen = new ArrayList<>();
+        List<Commit> seen = new ArrayList<>();
         feed.follow(seen::add);
         feed.publish(change(1));
         feed.publish(change(2));
@@ -37,7 +47,7 @@ class ChangeFeedTest {
         feed.startAt(10);
         feed.startAt(4);
         assertThat(feed.published()).isEqualTo(10);
-        List<RecordedChange> seen = new ArrayList<>();
+        List<Commit> seen = new ArrayList<>();
         feed.follow(seen::add);
         feed.publish(change(9));
         feed.publish(change(11));
@@ -48,7 +58,7 @@ class ChangeFeedTest {
     @Test
     void aReplayHandsOverToLiveChangesMissingNothingAndRepeatingNothing() {
         feed.publish(change(1));
-        List<RecordedChange> seen = new ArrayList<>();
+        List<Commit> seen = new ArrayList<>();
         ChangeFeed.Subscription watcher = feed.subscribe(1, seen::add);
         feed.publish(change(2));
         feed.publish(change(3));
@@ -62,7 +72,7 @@ class ChangeFeedTest {
 
     @Test
     void aSnapshotCoversEverythingUpToItsHead() {
-        List<RecordedChange> seen = new ArrayList<>();
+        List<Commit> seen = new ArrayList<>();
         ChangeFeed.Subscription watcher = feed.subscribe(0, seen::add);
         feed.publish(change(1));
         feed.publish(change(2));
@@ -74,7 +84,7 @@ class ChangeFeedTest {
     @Test
     void followSeesOnlyLaterChanges() {
         feed.publish(change(1));
-        List<RecordedChange> seen = new ArrayList<>();
+        List<Commit> seen = new ArrayList<>();
         ChangeFeed.Subscription follower = feed.follow(seen::add);
         assertThat(follower.lastSent()).isEqualTo(1);
         feed.publish(change(2));
@@ -83,7 +93,7 @@ class ChangeFeedTest {
 
     @Test
     void aClosedSubscriptionGetsNothingMore() {
-        List<RecordedChange> seen = new ArrayList<>();
+        List<Commit> seen = new ArrayList<>();
         ChangeFeed.Subscription a = feed.follow(seen::add);
         ChangeFeed.Subscription b = feed.subscribe(0, seen::add);
         feed.publish(change(1));

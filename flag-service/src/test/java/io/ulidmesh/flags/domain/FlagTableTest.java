@@ -30,13 +30,13 @@ class FlagTableTest {
     /** Vectors: in cohort use_v2_coordinator, user-2 is in bucket 345 and user-1 in bucket 6403. */
     @Test
     void theCohortBucketDecidesAPercentageAndOffAndOnAreTheSameForEveryone() {
-        table.apply(upsert(1, flag("rollout", 346, "use_v2_coordinator", 3)));
+        table.apply(Commit.of(upsert(1, flag("rollout", 346, "use_v2_coordinator", 3))));
         EvaluationResult in = table.evaluate("rollout", "user-2");
         assertThat(in).isEqualTo(new EvaluationResult("rollout", "user-2", true, 345, Reason.IN_ROLLOUT, 3));
         EvaluationResult out = table.evaluate("rollout", "user-1");
         assertThat(out).isEqualTo(new EvaluationResult("rollout", "user-1", false, 6403, Reason.OUT_OF_ROLLOUT, 3));
 
-        table.apply(upsert(2, flag("rollout", 345, "use_v2_coordinator", 4)));
+        table.apply(Commit.of(upsert(2, flag("rollout", 345, "use_v2_coordinator", 4))));
         assertThat(table.evaluate("rollout", "user-2").reason()).isEqualTo(Reason.OUT_OF_ROLLOUT);
 
         assertThat(FlagTable.evaluate(flag("off", 0, "use_v2_coordinator", 1), "user-2"))
@@ -49,35 +49,35 @@ class FlagTableTest {
 
     @Test
     void anEntryOnlyMovesToANewerRevision() {
-        table.apply(upsert(5, flag("f", 500, "f", 2)));
-        table.apply(upsert(3, flag("f", 300, "f", 1))); // late, from the other feed
+        table.apply(Commit.of(upsert(5, flag("f", 500, "f", 2))));
+        table.apply(Commit.of(upsert(3, flag("f", 300, "f", 1)))); // late, from the other feed
         assertThat(table.get("f").basisPoints()).isEqualTo(500);
-        table.apply(upsert(5, flag("f", 999, "f", 2))); // the same revision again
+        table.apply(Commit.of(upsert(5, flag("f", 999, "f", 2)))); // the same revision again
         assertThat(table.get("f").basisPoints()).isEqualTo(500);
-        table.apply(upsert(6, flag("f", 600, "f", 3)));
+        table.apply(Commit.of(upsert(6, flag("f", 600, "f", 3))));
         assertThat(table.get("f").basisPoints()).isEqualTo(600);
     }
 
     @Test
     void aDeletedFlagIsGoneAndAnOlderWriteDoesNotBringItBack() {
         FlagState f = flag("f", 10_000, "f", 1);
-        table.apply(upsert(1, f));
-        table.apply(deletion(2, f));
+        table.apply(Commit.of(upsert(1, f)));
+        table.apply(Commit.of(deletion(2, f)));
         assertThat(table.get("f")).isNull();
         assertThat(table.evaluate("f", "x").reason()).isEqualTo(Reason.FLAG_NOT_FOUND);
-        table.apply(upsert(1, f));
+        table.apply(Commit.of(upsert(1, f)));
         assertThat(table.get("f")).isNull();
         assertThat(table.all()).isEmpty();
-        table.apply(upsert(3, flag("f", 0, "f", 2)));
+        table.apply(Commit.of(upsert(3, flag("f", 0, "f", 2))));
         assertThat(table.get("f").version()).isEqualTo(2);
     }
 
     @Test
     void allListsTheLiveFlagsByName() {
-        table.apply(upsert(1, flag("c", 0, "c", 1)));
-        table.apply(upsert(2, flag("a", 0, "a", 1)));
-        table.apply(upsert(3, flag("b", 0, "b", 1)));
-        table.apply(deletion(4, flag("b", 0, "b", 1)));
+        table.apply(Commit.of(upsert(1, flag("c", 0, "c", 1))));
+        table.apply(Commit.of(upsert(2, flag("a", 0, "a", 1))));
+        table.apply(Commit.of(upsert(3, flag("b", 0, "b", 1))));
+        table.apply(Commit.of(deletion(4, flag("b", 0, "b", 1))));
         assertThat(table.all()).extracting(FlagState::name).containsExactly("a", "c");
     }
 }

@@ -66,7 +66,7 @@ class FlagsTest {
         Written created = set("f", null);
         assertThat(created.flag().basisPoints()).as("a new flag without a state starts off").isZero();
         assertThat(created.flag().cohort()).isEqualTo("f");
-        assertThat(created.change().type()).isEqualTo(ChangeType.UPSERTED);
+        assertThat(created.commit().changes().get(0).type()).isEqualTo(ChangeType.UPSERTED);
         assertThat(flags.evaluate("f", "x").reason()).isEqualTo(Reason.FLAG_OFF);
         set("f", 10_000);
         assertThat(flags.evaluate("f", "x").reason()).isEqualTo(Reason.FLAG_ON);
@@ -78,9 +78,9 @@ class FlagsTest {
     void aWriteThatChangesNothingRecordsNothing() {
         Written first = set("f", 500);
         Written again = set("f", 500);
-        assertThat(again.change()).isNull();
+        assertThat(again.changed()).isFalse();
         assertThat(again.flag()).isEqualTo(first.flag());
-        assertThat(set("f", null).change()).isNull();
+        assertThat(set("f", null).changed()).isFalse();
         assertThat(flags.history("f", "", 0).items()).hasSize(1);
     }
 
@@ -214,8 +214,8 @@ class FlagsTest {
 
     @Test
     void loadFillsTheTableAndStartsTheFeedAtTheHead() {
-        repository.set(command("early", 10_000), "elsewhere");
-        repository.set(command("gone", 1), "elsewhere");
+        repository.set(List.of(command("early", 10_000)), "elsewhere");
+        repository.set(List.of(command("gone", 1)), "elsewhere");
         repository.delete("gone", 0, "", "elsewhere");
         flags.load();
         assertThat(flags.evaluate("early", "x").reason()).isEqualTo(Reason.FLAG_ON);
@@ -231,7 +231,7 @@ class FlagsTest {
         List<Long> followed = new ArrayList<>();
         flags.follow(change -> followed.add(change.revision()));
         for (int i = 1; i <= 2500; i++) {
-            repository.set(command("elsewhere", i % 10_000), "other replica");
+            repository.set(List.of(command("elsewhere", i % 10_000)), "other replica");
         }
         assertThat(flags.exists("elsewhere")).isFalse();
         flags.catchUp();
@@ -251,7 +251,8 @@ class FlagsTest {
         flags.catchUp();
         List<String> snapshot = new ArrayList<>();
         List<Long> live = new ArrayList<>();
-        ChangeFeed.Subscription watcher = flags.watch(0, c -> snapshot.add(c.flag().name() + "@" + c.revision()),
+        ChangeFeed.Subscription watcher = flags.watch(0,
+                all -> all.forEach(c -> snapshot.add(c.flag().name() + "@" + c.revision())),
                 c -> live.add(c.revision()));
         assertThat(snapshot).containsExactly("b@2", "a@3");
         set("b", 2);
@@ -279,12 +280,81 @@ class FlagsTest {
     @Test
     void watchRefusesANegativeRevisionOrOneBeyondTheHead() {
         set("f", 1);
-        List<RecordedChange> seen = new ArrayList<>();
+        List<Object> seen = new ArrayList<>();
         assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.watch(-3, seen::add, seen::add), "after_revision -3");
         assertRefused(ErrorKind.FAILED_PRECONDITION, () -> flags.watch(7, seen::add, seen::add),
                 "after_revision 7 is beyond the latest revision 1");
         set("f", 2);
         flags.catchUp();
         assertThat(seen).as("a refused watcher is closed").isEmpty();
+    }
+
+    /** SetFlags: several flags, one revision, one commit to watchers; a stale version anywhere changes nothing. */
+    @Test
+    void severalFlagsChangeTogetherUnderOneRevisionOrNotAtAll() {
+        flags.load();
+        set("a", 100);
+        set("b", 100);
+        flags.catchUp();
+        List<Commit> seen = new ArrayList<>();
+        flags.follow(seen::add);
+        assertRefused(ErrorKind.CONFLICT, () -> flags.set(List.of(
+                new SetFlagCommand("a", 200, "phase 2", 1, "", ""),
+                new SetFlagCommand("b", 200, "phase 2", 7, "", "")), "alice"), "'b'");
+        assertThat(flags.current("a").basisPoints()).as("nothing changed").isEqualTo(100);
+        assertThat(repository.head()).isEqualTo(2);
+
+        Written written = flags.set(List.of(
+                new SetFlagCommand("a", 200, "phase 2", 1, "", ""),
+                new SetFlagCommand("b", 100, "unchanged", 1, "", ""),
+                new SetFlagCommand("c", 300, "phase 2", 0, "", "")), "alice");
+        assertThat(written.flags()).extracting(FlagState::name).containsExactly("a", "b", "c");
+        assertThat(written.commit().revision()).isEqualTo(3);
+        assertThat(written.commit().changes()).extracting(c -> c.flag().name()).containsExactly("a", "c");
+        assertThat(flags.evaluate("c", "x").version()).isEqualTo(1);
+        flags.catchUp();
+        assertThat(seen).hasSize(1);
+        assertThat(seen.get(0).changes()).extracting(c -> c.flag().name() + "@" + c.revision())
+                .containsExactly("a@3", "c@3");
+        assertThat(flags.history("a", "", 0).items().get(0).before().basisPoints()).isEqualTo(100);
+    }
+
+    @Test
+    void aWriteOfSeveralFlagsIsRefusedWhenEmptyTooLargeOrNamingAFlagTwice() {
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.set(List.of(), "alice"), "1 to 100 flags, not 0");
+        List<SetFlagCommand> many = new ArrayList<>();
+        for (int i = 0; i <= FlagRules.MAX_FLAGS_PER_WRITE; i++) {
+            many.add(command("f" + i, 1));
+        }
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.set(many, "alice"), "not 101");
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.set(List.of(command("a", 1), command("a", 2)), "alice"),
+                "'a' is named twice");
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.set(List.of(command("a", 1), command("B", 2)), "alice"),
+                "'B'");
+        assertThat(repository.head()).isZero();
+    }
+
+    /** A batch evaluation reads one view of the table: while commits land, it never mixes two of them. */
+    @Test
+    void aBatchEvaluationSeesOneCommitOrTheNextNeverHalf() throws Exception {
+        flags.set(List.of(command("a", 0), command("b", 0)), "alice");
+        Thread writer = new Thread(() -> {
+            for (int i = 1; i <= 2_000; i++) {
+                flags.set(List.of(command("a", i % 2 * 10_000), command("b", i % 2 * 10_000)), "alice");
+            }
+        });
+        writer.start();
+        int mixed = 0;
+        int reads = 0;
+        while (writer.isAlive() || reads == 0) {
+            List<EvaluationResult> both = flags.evaluate(List.of("a", "b"), List.of("x"));
+            reads++;
+            if (both.get(0).version() != both.get(1).version() || both.get(0).enabled() != both.get(1).enabled()) {
+                mixed++;
+            }
+        }
+        writer.join();
+        assertThat(mixed).as("reads that saw half a commit, of " + reads).isZero();
+        assertThat(flags.current("a").version()).isEqualTo(2_001);
     }
 }

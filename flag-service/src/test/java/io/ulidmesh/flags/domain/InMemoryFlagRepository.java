@@ -15,21 +15,39 @@ import java.util.TreeMap;
 final class InMemoryFlagRepository implements FlagRepository {
     private final TreeMap<String, FlagState> flags = new TreeMap<>();
     private final TreeMap<String, Long> revisionOf = new TreeMap<>();
-    /** The history: index i holds revision i + 1. */
+    /** The history, in revision order; one SetFlags adds several changes of one revision. */
     private final List<RecordedChange> changes = new ArrayList<>();
+    private long head;
     private Instant clock = Instant.parse("2026-01-01T00:00:00Z");
 
+    /** All or nothing, like the database's transaction: every expected version is checked before any write. */
     @Override
-    public Written set(SetFlagCommand command, String actor) {
-        FlagState before = flags.get(command.name());
-        long lastVersion = before != null ? before.version() : lastVersion(command.name());
-        FlagState after = command.applyTo(before, lastVersion, tick(), actor);
-        if (after == before) {
-            return new Written(before, null);
+    public Written set(List<SetFlagCommand> commands, String actor) {
+        Instant at = tick();
+        List<FlagState> now = new ArrayList<>();
+        List<FlagState[]> changed = new ArrayList<>();
+        List<SetFlagCommand> changing = new ArrayList<>();
+        for (SetFlagCommand command : commands) {
+            FlagState before = flags.get(command.name());
+            long lastVersion = before != null ? before.version() : lastVersion(command.name());
+            FlagState after = command.applyTo(before, lastVersion, at, actor);
+            now.add(after);
+            if (after != before) {
+                changed.add(new FlagState[] {before, after});
+                changing.add(command);
+            }
         }
-        RecordedChange change = record(ChangeType.UPSERTED, after, before, actor, command.reason());
-        flags.put(after.name(), after);
-        return new Written(after, change);
+        if (changed.isEmpty()) {
+            return new Written(now, null);
+        }
+        head++;
+        List<RecordedChange> recorded = new ArrayList<>();
+        for (int i = 0; i < changed.size(); i++) {
+            FlagState after = changed.get(i)[1];
+            recorded.add(record(ChangeType.UPSERTED, after, changed.get(i)[0], actor, changing.get(i).reason()));
+            flags.put(after.name(), after);
+        }
+        return new Written(now, new Commit(head, recorded));
     }
 
     @Override
@@ -40,6 +58,7 @@ final class InMemoryFlagRepository implements FlagRepository {
         }
         FlagRules.checkExpectedVersion(name, expectedVersion, current);
         tick();
+        head++;
         RecordedChange change = record(ChangeType.DELETED, current, current, actor, reason);
         flags.remove(name);
         return change;
@@ -62,25 +81,32 @@ final class InMemoryFlagRepository implements FlagRepository {
     }
 
     @Override
-    public List<RecordedChange> changesAfter(long afterRevision, int limit) {
-        return changes.stream().skip(afterRevision).limit(limit).map(InMemoryFlagRepository::withoutBefore).toList();
+    public List<Commit> commitsAfter(long afterRevision, int limit) {
+        TreeMap<Long, List<RecordedChange>> byRevision = new TreeMap<>();
+        for (RecordedChange c : changes) {
+            if (c.revision() > afterRevision) {
+                byRevision.computeIfAbsent(c.revision(), r -> new ArrayList<>()).add(withoutBefore(c));
+            }
+        }
+        return byRevision.entrySet().stream().limit(limit).map(e -> new Commit(e.getKey(), e.getValue())).toList();
     }
 
     @Override
     public Snapshot snapshot() {
-        List<RecordedChange> live = revisionOf.entrySet().stream().filter(e -> flags.containsKey(e.getKey()))
-                .map(e -> withoutBefore(changes.get((int) (e.getValue() - 1))))
+        List<RecordedChange> live = changes.stream()
+                .filter(c -> flags.containsKey(c.flag().name()) && revisionOf.get(c.flag().name()) == c.revision())
+                .map(InMemoryFlagRepository::withoutBefore)
                 .sorted(Comparator.comparingLong(RecordedChange::revision)).toList();
         return new Snapshot(live, head());
     }
 
     @Override
     public long head() {
-        return changes.size();
+        return head;
     }
 
     private RecordedChange record(ChangeType type, FlagState flag, FlagState before, String actor, String reason) {
-        RecordedChange change = new RecordedChange(changes.size() + 1, type, flag, before, clock, actor, reason);
+        RecordedChange change = new RecordedChange(head, type, flag, before, clock, actor, reason);
         changes.add(change);
         revisionOf.put(flag.name(), change.revision());
         return change;

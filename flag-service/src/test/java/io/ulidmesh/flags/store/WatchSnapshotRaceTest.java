@@ -55,7 +55,7 @@ class WatchSnapshotRaceTest {
 
     @Test
     void aWatcherFromASnapshotWithFlagsGetsTheChangeCommittedWhileItReads() {
-        new JdbcFlagRepository(database).set(command("race.before"), "test");
+        new JdbcFlagRepository(database).set(List.of(command("race.before")), "test");
         assertWatcherGetsTheConcurrentChange();
     }
 
@@ -63,7 +63,7 @@ class WatchSnapshotRaceTest {
     void aReplicaLoadingAnEmptyDatabaseKeepsTheChangeCommittedWhileItReads() {
         Flags replica = new Flags(new JdbcFlagRepository(interleaving()), new FlagTable(), new ChangeFeed(0));
         JdbcFlagRepository other = new JdbcFlagRepository(database);
-        interleaved.set(() -> other.set(command("race.during"), "other-replica"));
+        interleaved.set(() -> other.set(List.of(command("race.during")), "other-replica"));
         replica.load();
         replica.catchUp();
         assertThat(interleaved.get()).as("the write ran inside the snapshot").isNull();
@@ -75,11 +75,12 @@ class WatchSnapshotRaceTest {
         replica.load();
         JdbcFlagRepository other = new JdbcFlagRepository(database);
         interleaved.set(() -> {
-            other.set(command("race.during"), "other-replica");
+            other.set(List.of(command("race.during")), "other-replica");
             replica.catchUp();
         });
         List<RecordedChange> received = new CopyOnWriteArrayList<>();
-        ChangeFeed.Subscription watcher = replica.watch(0, received::add, received::add);
+        ChangeFeed.Subscription watcher = replica.watch(0, received::addAll,
+                commit -> received.addAll(commit.changes()));
         try {
             assertThat(interleaved.get()).as("the write ran inside the snapshot").isNull();
             assertThat(received.stream().map(change -> change.flag().name()))
