@@ -15,6 +15,7 @@ import io.ulidmesh.common.text.InputText;
 import io.ulidmesh.migration.domain.MigrationCatalog;
 import io.ulidmesh.migration.domain.MigrationRecord;
 import io.ulidmesh.migration.domain.StepRunner;
+import io.ulidmesh.migration.domain.Tuner;
 import io.ulidmesh.migration.domain.target.TargetRegistry;
 import io.ulidmesh.proto.migration.v1.CreateMigrationRequest;
 import io.ulidmesh.proto.migration.v1.GetMigrationRequest;
@@ -32,6 +33,7 @@ import io.ulidmesh.proto.migration.v1.PlannedStep;
 import io.ulidmesh.proto.migration.v1.RegisterTargetRequest;
 import io.ulidmesh.proto.migration.v1.StepRequest;
 import io.ulidmesh.proto.migration.v1.Target;
+import io.ulidmesh.proto.migration.v1.TuneRequest;
 import io.ulidmesh.proto.migration.v1.ValidationReport;
 import io.ulidmesh.proto.migration.v1.WatchMigrationRequest;
 import java.time.Duration;
@@ -48,12 +50,14 @@ public class MigrationGrpcService extends MutinyMigrationServiceGrpc.MigrationSe
     private final MigrationCatalog catalog;
     private final StepRunner steps;
     private final Backfills backfills;
+    private final Tuner tuner;
 
-    MigrationGrpcService(TargetRegistry targets, MigrationCatalog catalog, StepRunner steps, Backfills backfills) {
+    MigrationGrpcService(TargetRegistry targets, MigrationCatalog catalog, StepRunner steps, Backfills backfills, Tuner tuner) {
         this.targets = targets;
         this.catalog = catalog;
         this.steps = steps;
         this.backfills = backfills;
+        this.tuner = tuner;
     }
 
     @Override
@@ -149,6 +153,17 @@ public class MigrationGrpcService extends MutinyMigrationServiceGrpc.MigrationSe
     @Override
     public Uni<Migration> resume(StepRequest request) {
         return step(request, (id, actor, reason) -> ProtoMapping.migration(backfills.resume(id, actor, reason)));
+    }
+
+    @Override
+    public Uni<Migration> tune(TuneRequest request) {
+        String actor = Actor.current();
+        return Blocking.call(() -> {
+            ProtoMapping.refuseNul(request);
+            String id = id(request.getId());
+            return ProtoMapping.migration(tuner.tune(id, request.hasMaxRowsPerSecond() ? request.getMaxRowsPerSecond() : null,
+                    request.hasBatchSize() ? request.getBatchSize() : null, actor, InputText.plain("reason", request.getReason())));
+        });
     }
 
     /** Reports every half second until the migration rests (anything but BACKFILLING); the last report shows that state. */

@@ -12,6 +12,7 @@ import static io.ulidmesh.proto.migration.v1.MigrationServiceGrpc.getPlanMethod;
 import static io.ulidmesh.proto.migration.v1.MigrationServiceGrpc.getRegisterTargetMethod;
 import static io.ulidmesh.proto.migration.v1.MigrationServiceGrpc.getResumeMethod;
 import static io.ulidmesh.proto.migration.v1.MigrationServiceGrpc.getRollbackMethod;
+import static io.ulidmesh.proto.migration.v1.MigrationServiceGrpc.getTuneMethod;
 import static io.ulidmesh.proto.migration.v1.MigrationServiceGrpc.getValidateMethod;
 import static io.ulidmesh.proto.migration.v1.MigrationServiceGrpc.getWatchMethod;
 
@@ -39,6 +40,7 @@ public class MigrationRoles implements RolePolicy {
             Map.entry(getPauseMethod(), Role.OPERATOR),
             Map.entry(getResumeMethod(), Role.OPERATOR),
             Map.entry(getValidateMethod(), Role.OPERATOR),
+            Map.entry(getTuneMethod(), Role.OPERATOR),
             Map.entry(getRegisterTargetMethod(), Role.ADMIN),
             Map.entry(getContractMethod(), Role.ADMIN),
             Map.entry(getRollbackMethod(), Role.ADMIN)));

@@ -4,11 +4,13 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.ulidmesh.migration.config.MigrationConfig.TargetConfig;
 import io.ulidmesh.migration.domain.Backfills;
+import io.ulidmesh.migration.domain.LockRetry;
 import io.ulidmesh.migration.domain.MigrationCatalog;
 import io.ulidmesh.migration.domain.MigrationListener;
 import io.ulidmesh.migration.domain.MigrationRepository;
 import io.ulidmesh.migration.domain.StepRunner;
 import io.ulidmesh.migration.domain.Transitions;
+import io.ulidmesh.migration.domain.Tuner;
 import io.ulidmesh.migration.domain.target.PasswordVault;
 import io.ulidmesh.migration.domain.target.TargetDatabases;
 import io.ulidmesh.migration.domain.target.TargetPolicy;
@@ -67,15 +69,23 @@ public class MigrationBeans {
 
     @Produces
     @Singleton
-    Backfills backfills(Transitions transitions, TargetRegistry targets, MigrationRepository repository, MigrationListener listener) {
-        return new Backfills(transitions, targets, repository, listener);
+    Backfills backfills(Transitions transitions, TargetRegistry targets, MigrationRepository repository, MigrationListener listener,
+                        MigrationConfig config) {
+        return new Backfills(transitions, targets, repository, listener, config.followInterval());
+    }
+
+    @Produces
+    @Singleton
+    Tuner tuner(Transitions transitions, MigrationRepository repository, Backfills backfills, MigrationListener listener) {
+        return new Tuner(transitions, repository, backfills, listener);
     }
 
     @Produces
     @Singleton
     StepRunner stepRunner(Transitions transitions, TargetRegistry targets, Backfills backfills, MigrationListener listener,
                           MigrationConfig config) {
-        return new StepRunner(transitions, targets, backfills, listener, config.rowCountTolerancePercent());
+        return new StepRunner(transitions, targets, backfills, listener, config.rowCountTolerancePercent(),
+                new LockRetry(config.lockRetryBound(), listener));
     }
 
     /** Configured targets first: a resumed backfill may need one. */

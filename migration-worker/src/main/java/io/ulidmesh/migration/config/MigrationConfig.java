@@ -3,6 +3,7 @@ package io.ulidmesh.migration.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,27 @@ public interface MigrationConfig {
 
     /** A file holding the secret key (a mounted Kubernetes or compose secret); used when secret-key is unset. */
     Optional<Path> secretKeyFile();
+
+    /**
+     * How often the worker gives rows appended to a backfilled table their ULIDs on engines without
+     * triggers (DuckDB), until Contract.
+     */
+    @WithDefault("PT1S")
+    Duration followInterval();
+
+    /**
+     * How long each PostgreSQL DDL transaction waits for its table lock before giving up (and being
+     * retried): the application's writes queue behind a waiting DDL at most this long.
+     */
+    @WithDefault("PT0.5S")
+    Duration lockTimeout();
+
+    /**
+     * How long a step retries DDL that did not get its lock (exponential backoff with jitter) before
+     * the migration fails naming the sessions that hold the lock.
+     */
+    @WithDefault("PT1M")
+    Duration lockRetryBound();
 
     /** Validate passes while the row count is at most this many percent below the Expand baseline. */
     @WithDefault("0.01")

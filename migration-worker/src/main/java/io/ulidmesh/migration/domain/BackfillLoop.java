@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,12 +33,31 @@ final class BackfillLoop {
     private final MigrationListener listener;
     private final RateMeter meter = new RateMeter(5_000_000_000L);
     private final CountDownLatch stop = new CountDownLatch(1);
+    /** A catch-up pass (Validate, Contract, following appends): its start is logged at DEBUG, not INFO. */
+    private final boolean catchUp;
     private volatile long done;
     private volatile long total;
+    private long written;
 
-    BackfillLoop(MigrationRepository repository, MigrationListener listener) {
+    BackfillLoop(MigrationRepository repository, MigrationListener listener, boolean catchUp) {
         this.repository = repository;
         this.listener = listener;
+        this.catchUp = catchUp;
+    }
+
+    /** Batch size and throttle handed in by Tune; the loop picks them up before its next batch. */
+    private record Tuning(int batchSize, int maxRowsPerSecond) {
+    }
+
+    private final AtomicReference<Tuning> tuning = new AtomicReference<>();
+
+    void retune(int batchSize, int maxRowsPerSecond) {
+        tuning.set(new Tuning(batchSize, maxRowsPerSecond));
+    }
+
+    /** Rows this loop gave a ULID. */
+    long written() {
+        return written;
     }
 
     void requestStop() {
@@ -77,9 +97,16 @@ final class BackfillLoop {
         String key = checkpoint.key();
         int pass = checkpoint.pass();
         boolean behindVerified = false;
-        LOG.infof("migration %s backfill of %s.%s runs: %d of %d rows have a ULID, pass %d from key %s, batch %d, max %d rows/s",
+        LOG.logf(catchUp ? Logger.Level.DEBUG : Logger.Level.INFO, "migration %s backfill of %s.%s runs: %d of %d rows have a ULID, pass %d from key %s, batch %d, max %d rows/s",
                 id, spec.target(), t.table(), done, total, pass, key == null ? "(first)" : key, batchSize, spec.maxRowsPerSecond());
         while (!stopRequested()) {
+            Tuning tuned = tuning.getAndSet(null);
+            if (tuned != null) {
+                throttle = new Throttle(tuned.maxRowsPerSecond(), System.nanoTime());
+                batchSize = throttle.batchSize(tuned.batchSize());
+                LOG.infof("migration %s backfill retuned: batch %d, max %d rows/s from the next batch", id, batchSize,
+                        tuned.maxRowsPerSecond());
+            }
             long now = System.currentTimeMillis();
             List<BatchRow> rows = target.selectBatch(t, key, batchSize);
             if (rows.isEmpty()) {
@@ -119,6 +146,7 @@ final class BackfillLoop {
             int written = target.writeBatch(t, keys, values);
             long ended = System.nanoTime();
             done += written;
+            this.written += written;
             total = Math.max(total, done);
             meter.record(written, ended);
             listener.batchWritten(spec.target(), written, ended - began);

@@ -3,18 +3,25 @@ package io.ulidmesh.migration.domain;
 import io.ulidmesh.migration.domain.target.TargetFailure;
 import io.ulidmesh.migration.domain.target.TargetRegistry;
 import io.ulidmesh.migration.domain.target.TargetSession;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
  * Backfill, Pause and Resume: each migration's backfill runs on a thread of its own, at most one at
- * a time, and is picked up again at startup when the worker died while it ran.
+ * a time, and is picked up again at startup when the worker died while it ran. On engines without
+ * triggers ({@link io.ulidmesh.migration.domain.target.TargetSql#followsAppends}) a BACKFILLED or
+ * VALIDATED migration is then followed: every {@code followInterval} a catch-up pass, under the
+ * migration's lock (so never beside another pass), gives the rows appended since their ULIDs.
  */
 public class Backfills {
     private static final Logger LOG = Logger.getLogger(Backfills.class);
@@ -32,26 +39,40 @@ public class Backfills {
         return thread;
     });
 
+    private final Duration followInterval;
+    private final Map<String, ScheduledFuture<?>> following = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService follower = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "follow-appends");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private record Job(BackfillLoop loop, Future<?> future) {
     }
 
-    public Backfills(Transitions transitions, TargetRegistry targets, MigrationRepository repository, MigrationListener listener) {
+    public Backfills(Transitions transitions, TargetRegistry targets, MigrationRepository repository, MigrationListener listener,
+                     Duration followInterval) {
         this.transitions = transitions;
         this.targets = targets;
         this.repository = repository;
         this.listener = listener;
+        this.followInterval = followInterval;
     }
 
-    /** Resumes every backfill that was running when the worker stopped, from its checkpoint. */
+    /** Resumes every backfill that was running when the worker stopped, from its checkpoint, and every follower. */
     public void resumeInterrupted() {
         for (StoredMigration stored : repository.inStage(Stage.BACKFILLING)) {
             LOG.infof("migration %s: resuming its backfill from the checkpoint after a restart", stored.migration().id());
             startJob(stored.migration().id());
         }
+        for (Stage stage : List.of(Stage.BACKFILLED, Stage.VALIDATED)) {
+            repository.inStage(stage).forEach(stored -> followIfNeeded(stored.migration()));
+        }
     }
 
     /** Stops every backfill at its next checkpoint and waits a little for them. */
     public void shutdown() {
+        follower.shutdownNow();
         jobs.values().forEach(job -> job.loop().requestStop());
         executor.shutdown();
         try {
@@ -108,7 +129,15 @@ public class Backfills {
 
     /** Contract's catch-up pass, on the caller's session and thread: true when no NULL is left. */
     boolean catchUp(StoredMigration stored, TargetSession session) throws InterruptedException {
-        return new BackfillLoop(repository, listener).run(stored, session);
+        return new BackfillLoop(repository, listener, true).run(stored, session);
+    }
+
+    /** Hands a running backfill of {@code id}, if any, its new batch size and throttle for its next batch. */
+    void retune(String id, int batchSize, int maxRowsPerSecond) {
+        Job job = jobs.get(id);
+        if (job != null) {
+            job.loop().retune(batchSize, maxRowsPerSecond);
+        }
     }
 
     /** Stops the migration's backfill, if one runs, and waits for it. */
@@ -125,7 +154,7 @@ public class Backfills {
             }
             awaitJob(id);
         }
-        BackfillLoop loop = new BackfillLoop(repository, listener);
+        BackfillLoop loop = new BackfillLoop(repository, listener, false);
         listener.backfillRunning(id, loop::rate, loop::done, loop::total);
         jobs.put(id, new Job(loop, executor.submit(() -> runJob(id, loop))));
     }
@@ -144,6 +173,7 @@ public class Backfills {
                     if (m.state() == Stage.BACKFILLING) {
                         transitions.move(m, Stage.BACKFILLED, Stage.BACKFILLED, null, Step.BACKFILL, WORKER, "",
                                 "every row has a ULID; " + loop.done() + " of " + loop.total() + " rows");
+                        followIfNeeded(m);
                     }
                     return m;
                 });
@@ -157,6 +187,63 @@ public class Backfills {
         } finally {
             listener.backfillStopped(id);
             jobs.computeIfPresent(id, (key, job) -> job.loop() == loop ? null : job);
+        }
+    }
+
+    /** Starts following appended rows when the migration's engine has no write-sync trigger. */
+    private void followIfNeeded(MigrationRecord m) {
+        String target = m.spec().target();
+        if (!targets.sqlOf(target).followsAppends() || following.containsKey(m.id())) {
+            return;
+        }
+        LOG.infof("migration %s: following rows appended to %s.%s until Contract (the engine has no triggers), every %d ms",
+                m.id(), target, m.spec().table(), followInterval.toMillis());
+        following.put(m.id(), follower.scheduleWithFixedDelay(() -> follow(m.id()), followInterval.toMillis(),
+                followInterval.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * One catch-up pass under the migration's lock; the session is closed at once (DuckDB lets one
+     * process at a time write its file). A failed pass is logged and tried again next time: the
+     * migration is not failed, since Validate and Contract catch up themselves.
+     */
+    private void follow(String id) {
+        try {
+            boolean keep = transitions.locked(id, () -> {
+                StoredMigration stored = transitions.stored(id);
+                MigrationRecord m = stored.migration();
+                if (m.state() == Stage.BACKFILLING) {
+                    return true;
+                }
+                if (m.effectiveState() != Stage.BACKFILLED && m.effectiveState() != Stage.VALIDATED) {
+                    return false;
+                }
+                try (TargetSession session = targets.open(m.spec().target())) {
+                    BackfillLoop loop = new BackfillLoop(repository, listener, true);
+                    loop.run(stored, session);
+                    if (loop.written() > 0) {
+                        LOG.infof("migration %s: %d appended rows given a ULID", id, loop.written());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                return true;
+            });
+            if (!keep) {
+                unfollow(id);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("migration %s: following appended rows failed this time, trying again: %s%s", id, e.getMessage(),
+                    Transitions.engineDetail(e));
+        }
+    }
+
+    private void unfollow(String id) {
+        ScheduledFuture<?> task = following.remove(id);
+        if (task != null) {
+            task.cancel(false);
+            LOG.infof("migration %s: no longer following appended rows (state %s)", id, transitions.get(id).state());
         }
     }
 

@@ -19,4 +19,10 @@ public interface MigrationListener {
     void validated(String target, boolean passed);
 
     void stepDone(Step step, boolean ok);
+
+    /** A step on {@code target} waits {@code nanos} before retrying DDL that did not get its lock. */
+    void lockWaited(String target, long nanos);
+
+    /** A migration on {@code target} was given a new batch size or throttle. */
+    void tuned(String target);
 }

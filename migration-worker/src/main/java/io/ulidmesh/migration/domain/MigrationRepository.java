@@ -27,6 +27,12 @@ public interface MigrationRepository {
      */
     boolean transition(String id, Stage expected, Stage next, Stage settled, String lastError, Long baselineRows, Change change);
 
+    /**
+     * Sets the migration's batch size and throttle and logs the change, in one transaction; false
+     * when it was no longer in {@code expected}.
+     */
+    boolean tune(String id, Stage expected, int batchSize, int maxRowsPerSecond, Change change);
+
     /** Saves the backfill's checkpoint and progress in one commit. */
     void checkpoint(String id, Checkpoint checkpoint, long rowsBackfilled, long rowsTotal, double rowsPerSecond);
 }

@@ -26,24 +26,25 @@ public class StepRunner {
     private final Backfills backfills;
     private final MigrationListener listener;
     private final double tolerancePercent;
+    private final LockRetry lockRetry;
 
     /** {@code tolerancePercent}: how far below the Expand baseline the row count may fall and Validate still pass. */
     public StepRunner(Transitions transitions, TargetRegistry targets, Backfills backfills, MigrationListener listener,
-                      double tolerancePercent) {
+                      double tolerancePercent, LockRetry lockRetry) {
         this.transitions = transitions;
         this.targets = targets;
         this.backfills = backfills;
         this.listener = listener;
         this.tolerancePercent = tolerancePercent;
+        this.lockRetry = lockRetry;
     }
 
     public MigrationRecord expand(String id, String actor, String reason) {
         return onTarget(id, Step.EXPAND, actor, m -> m, (stored, session) -> {
             TableRef t = stored.ref();
             boolean present = session.describe(t.table()).flatMap(info -> info.column(t.ulid())).isPresent();
-            if (!present) {
-                runAll(id, session, session.sql().expand(t));
-            }
+            // Present already (an earlier attempt): the write-sync may still be missing.
+            runAll(stored, session, present ? session.sql().writeSync(t) : session.sql().expand(t));
             long baseline = session.countRows(t);
             transitions.move(stored.migration(), Stage.EXPANDED, Stage.EXPANDED, baseline, Step.EXPAND, actor, reason,
                     "baseline " + baseline + " rows");
@@ -56,6 +57,11 @@ public class StepRunner {
             throw new IllegalStateException("Validate always runs");
         }, (stored, session) -> {
             MigrationRecord m = stored.migration();
+            if (session.sql().followsAppends() && m.effectiveState() != Stage.CONTRACTED) {
+                // No trigger here: the last catch-up, on this session, which holds the file, so no
+                // append slips in between it and the count.
+                backfills.catchUp(stored, session);
+            }
             UlidCounts c = session.countUlids(stored.ref());
             ValidationResult result = ValidationResult.of(m.baselineRows(), c.rows(), c.rows() - c.nulls() - c.invalid(),
                     c.invalid(), c.nulls(), c.duplicates(), tolerancePercent);
@@ -86,8 +92,8 @@ public class StepRunner {
             }
             // Rows the old code inserted since validation get their ULID first, or NOT NULL would fail.
             backfills.catchUp(transitions.stored(id), session);
-            runAll(id, session, session.repairs(t));
-            runAll(id, session, session.sql().contract(t, legacyPresent));
+            runAll(stored, session, session.repairs(t));
+            runAll(stored, session, session.sql().contract(t, legacyPresent));
             transitions.move(stored.migration(), Stage.CONTRACTED, Stage.CONTRACTED, null, Step.CONTRACT, actor, reason,
                     t.hasLegacy() ? "legacy column archived in " + t.archiveTable() : "");
             return transitions.get(id);
@@ -111,9 +117,9 @@ public class StepRunner {
             }
             // NOT NULL comes back only when every row has an archived value (rows inserted after Contract have none).
             boolean restoreNotNull = restore && t.legacyNotNull() && session.everyRowArchived(t);
-            runAll(id, session, session.sql().rollback(t, restore, restoreNotNull, info.column(t.ulid()).isPresent()));
+            runAll(stored, session, session.sql().rollback(t, restore, restoreNotNull, info.column(t.ulid()).isPresent()));
             transitions.move(stored.migration(), Stage.ROLLED_BACK, Stage.ROLLED_BACK, null, Step.ROLLBACK, actor, reason,
-                    restore ? "legacy column restored from " + t.archiveTable() + " (kept)" : "");
+                    restore ? "legacy column restored from " + t.archiveTable() + " (then dropped)" : "");
             return transitions.get(id);
         });
     }
@@ -146,10 +152,13 @@ public class StepRunner {
         });
     }
 
-    private static void runAll(String id, TargetSession session, List<SqlGroup> groups) {
+    /** Each group in order; one whose DDL did not get its lock is retried ({@link LockRetry}). */
+    private void runAll(StoredMigration stored, TargetSession session, List<SqlGroup> groups) throws InterruptedException {
+        String id = stored.migration().id();
         for (SqlGroup group : groups) {
             LOG.infof("migration %s: %s", id, group.purpose());
-            session.run(group, sql -> LOG.infof("migration %s SQL: %s", id, sql));
+            lockRetry.run(id, stored.migration().spec().target(), stored.ref(), session, group,
+                    sql -> LOG.infof("migration %s SQL: %s", id, sql));
         }
     }
 }

@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
  * The worker's meters: {@code ulidmesh.backfill.rows} (rows given a ULID), {@code ulidmesh.backfill.batch.duration}
  * (histogram), per running backfill {@code ulidmesh.backfill.rows.per.second}, {@code ulidmesh.backfill.rows.done}
  * (the table's rows with a ULID) and {@code ulidmesh.backfill.rows.in.table} (the table's rows, as last counted),
- * {@code ulidmesh.migration.validations} (by result) and {@code ulidmesh.migration.steps} (by step and outcome).
+ * {@code ulidmesh.migration.validations} (by result), {@code ulidmesh.migration.steps} (by step and outcome) and
+ * {@code ulidmesh.migration.tunes}, {@code ulidmesh.migration.lock.waits} and {@code ulidmesh.migration.lock.wait.seconds} (by target).
  *
  * <p>No label carries a value a caller picks freely: {@code target} is a registered target's name
  * (chosen by an admin, one series per target that ran a backfill or validation), {@code migration}
@@ -75,6 +76,20 @@ public class MigrationMetrics implements MigrationListener {
     public void validated(String target, boolean passed) {
         Counter.builder("ulidmesh.migration.validations").description("Validations run, by result")
                 .tag("target", target).tag("result", passed ? "passed" : "failed").register(registry).increment();
+    }
+
+    @Override
+    public void lockWaited(String target, long nanos) {
+        Counter.builder("ulidmesh.migration.lock.waits").description("Waits before retrying DDL whose lock was not granted within lock_timeout")
+                .tag("target", target).register(registry).increment();
+        Counter.builder("ulidmesh.migration.lock.wait.seconds").description("Time spent waiting before retrying DDL whose lock was not granted")
+                .tag("target", target).register(registry).increment(nanos / 1e9);
+    }
+
+    @Override
+    public void tuned(String target) {
+        Counter.builder("ulidmesh.migration.tunes").description("Tune calls that changed a migration's batch size or throttle")
+                .tag("target", target).register(registry).increment();
     }
 
     @Override

@@ -153,6 +153,25 @@ public class JdbcMigrationStore implements MigrationRepository {
         });
     }
 
+    @Override
+    public boolean tune(String id, Stage expected, int batchSize, int maxRowsPerSecond, Change change) {
+        return Jdbc.inTransaction(dataSource, c -> {
+            int updated;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE migration SET batch_size = ?, max_rows_per_second = ?,"
+                    + " updated_at = now() WHERE id = ? AND state = ?")) {
+                ps.setInt(1, batchSize);
+                ps.setInt(2, maxRowsPerSecond);
+                ps.setObject(3, uuid(id));
+                ps.setString(4, expected.name());
+                updated = ps.executeUpdate();
+            }
+            if (updated == 1) {
+                event(c, id, change, expected.name(), expected);
+            }
+            return updated == 1;
+        });
+    }
+
     private static void event(Connection c, String id, Change change, String from, Stage to) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO migration_event (migration_id, step, from_state, to_state, actor, reason, detail)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {

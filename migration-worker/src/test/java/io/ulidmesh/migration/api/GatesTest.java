@@ -26,7 +26,7 @@ class GatesTest extends GatesContract {
                 Map.entry("Watch", VIEWER),
                 Map.entry("CreateMigration", OPERATOR), Map.entry("Plan", OPERATOR), Map.entry("Expand", OPERATOR),
                 Map.entry("Backfill", OPERATOR), Map.entry("Pause", OPERATOR), Map.entry("Resume", OPERATOR),
-                Map.entry("Validate", OPERATOR),
+                Map.entry("Validate", OPERATOR), Map.entry("Tune", OPERATOR),
                 Map.entry("RegisterTarget", ADMIN), Map.entry("Contract", ADMIN), Map.entry("Rollback", ADMIN));
     }
 }

@@ -121,7 +121,7 @@ public final class TargetDb implements AutoCloseable {
 
     /**
      * The schema as its catalog describes it, one sorted line per table, view, index (PostgreSQL:
-     * with its validity), constraint, trigger and column (with type and nullability): what "the
+     * with its validity), constraint, trigger, function (PostgreSQL) and column (with type and nullability): what "the
      * target is exactly as before" compares.
      */
     public List<String> catalog() throws SQLException {
@@ -132,6 +132,7 @@ public final class TargetDb implements AutoCloseable {
                     + " JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = current_schema()::regnamespace"
                     + " UNION ALL SELECT 'constraint ' || conname FROM pg_constraint WHERE connamespace = current_schema()::regnamespace"
                     + " UNION ALL SELECT 'trigger ' || tgname FROM pg_trigger WHERE NOT tgisinternal"
+                    + " UNION ALL SELECT 'function ' || proname FROM pg_proc WHERE pronamespace = current_schema()::regnamespace"
                     + " UNION ALL SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' nullable=' || is_nullable"
                     + " FROM information_schema.columns WHERE table_schema = current_schema()";
             case SQLITE -> "SELECT type || ' ' || name FROM sqlite_master"

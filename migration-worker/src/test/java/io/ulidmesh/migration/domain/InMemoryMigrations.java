@@ -68,6 +68,22 @@ final class InMemoryMigrations implements MigrationRepository {
         log.add("checkpoint " + checkpoint.key());
     }
 
+    @Override
+    public synchronized boolean tune(String id, Stage expected, int batchSize, int maxRowsPerSecond, Change change) {
+        StoredMigration s = migrations.get(id);
+        MigrationRecord m = s.migration();
+        if (m.state() != expected) {
+            return false;
+        }
+        UlidColumnSpec o = m.spec();
+        UlidColumnSpec spec = new UlidColumnSpec(o.name(), o.target(), o.table(), o.keyColumn(), o.ulidColumn(), o.legacyColumn(),
+                o.timestampColumn(), batchSize, maxRowsPerSecond);
+        migrations.put(id, new StoredMigration(new MigrationRecord(id, spec, m.state(), m.settledState(), m.rowsTotal(), m.baselineRows(),
+                m.rowsBackfilled(), m.rowsPerSecond(), m.createdAt(), Instant.now(), m.lastError()), s.ref(), s.checkpoint()));
+        events.add(change);
+        return true;
+    }
+
     MigrationRecord get(String id) {
         return migrations.get(id).migration();
     }

@@ -56,6 +56,11 @@ final class InMemoryTarget implements TargetSession {
     }
 
     @Override
+    public List<String> lockHolders(TableRef t) {
+        return List.of();
+    }
+
+    @Override
     public TargetSql sql() {
         return SQL;
     }
@@ -202,6 +207,17 @@ final class InMemoryTarget implements TargetSession {
         @Override
         public List<SqlGroup> expand(TableRef t) {
             return List.of(SqlGroup.tx("add the ULID column", "add ulid"));
+        }
+
+        /** The in-memory table has no triggers; the domain tests insert with ULIDs where they need them. */
+        @Override
+        public List<SqlGroup> writeSync(TableRef t) {
+            return List.of();
+        }
+
+        @Override
+        public List<SqlGroup> dropWriteSync(TableRef t) {
+            return List.of();
         }
 
         @Override

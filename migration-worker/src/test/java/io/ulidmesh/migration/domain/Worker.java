@@ -52,8 +52,8 @@ final class Worker implements AutoCloseable {
         targets.register(TARGET, "jdbc:sqlite:/nowhere/crackerjack.db", "", "", "test");
         transitions = new Transitions(repository, meters);
         catalog = new MigrationCatalog(repository, transitions, targets);
-        backfills = new Backfills(transitions, targets, repository, meters);
-        steps = new StepRunner(transitions, targets, backfills, meters, 0.01);
+        backfills = new Backfills(transitions, targets, repository, meters, java.time.Duration.ofSeconds(1));
+        steps = new StepRunner(transitions, targets, backfills, meters, 0.01, new LockRetry(java.time.Duration.ofSeconds(1), meters));
     }
 
     static UlidColumnSpec spec() {
@@ -99,6 +99,16 @@ final class Worker implements AutoCloseable {
         @Override
         public void stepDone(Step step, boolean ok) {
             steps.merge(step.label() + (ok ? " ok" : " failed"), 1, Integer::sum);
+        }
+
+        @Override
+        public void lockWaited(String target, long nanos) {
+            steps.merge("lock wait", 1, Integer::sum);
+        }
+
+        @Override
+        public void tuned(String target) {
+            steps.merge("tune", 1, Integer::sum);
         }
     }
 

@@ -37,6 +37,11 @@ public record TableRef(String table, String key, KeyKind keyKind, String ulid, S
         return "ulidmesh_nn_" + suffix();
     }
 
+    /** The trigger (and on PostgreSQL its function) that gives rows inserted without a ULID one: the write-sync. */
+    public String writeSyncName() {
+        return "ulidmesh_ws_" + suffix();
+    }
+
     private String suffix() {
         return migrationId.toLowerCase(Locale.ROOT);
     }

@@ -6,8 +6,20 @@ package io.ulidmesh.migration.domain.target;
  * name roles, hosts, files or row values, stays in the cause and goes only to the worker's log.
  */
 public class TargetFailure extends RuntimeException {
+    private final boolean lockNotGranted;
+
     public TargetFailure(String summary, Throwable engineError) {
+        this(summary, engineError, false);
+    }
+
+    /** {@code lockNotGranted}: the statement gave up waiting for a lock (PostgreSQL's lock_timeout), so a retry may pass. */
+    public TargetFailure(String summary, Throwable engineError, boolean lockNotGranted) {
         super(summary, engineError);
+        this.lockNotGranted = lockNotGranted;
+    }
+
+    public boolean lockNotGranted() {
+        return lockNotGranted;
     }
 
     /** The engine's own message, for the log only. */

@@ -47,6 +47,12 @@ public interface TargetSession extends AutoCloseable {
     /** Whether every row has a non-NULL archived legacy value (so NOT NULL can come back). */
     boolean everyRowArchived(TableRef t);
 
+    /**
+     * The other sessions holding a lock on the table, as "session pid N (query started T, state S)",
+     * oldest first; empty where the engine has no such view.
+     */
+    List<String> lockHolders(TableRef t);
+
     /** Runs a group, reporting each statement to {@code log} before it runs. */
     void run(SqlGroup group, Consumer<String> log);
 

@@ -18,8 +18,25 @@ public interface TargetSql {
     /** Whether values of this column can give a ULID its time. */
     boolean isTimestamp(Column column);
 
-    /** The statements that add the ULID column; each is idempotent. */
+    /**
+     * The statements that add the ULID column and, in the same transaction, the write-sync (so no
+     * row inserted meanwhile is missed by both it and the backfill); each is idempotent.
+     */
     List<SqlGroup> expand(TableRef t);
+
+    /**
+     * The write-sync alone: a trigger that gives each row inserted without a ULID one, by the
+     * backfill's time rule; idempotent. Empty for engines without triggers ({@link #followsAppends}).
+     */
+    List<SqlGroup> writeSync(TableRef t);
+
+    /** Removes what {@link #writeSync} created; idempotent; empty when it creates nothing. */
+    List<SqlGroup> dropWriteSync(TableRef t);
+
+    /** True for engines without triggers: the worker itself follows appended rows until Contract. */
+    default boolean followsAppends() {
+        return false;
+    }
 
     String countRows(TableRef t);
 

@@ -34,6 +34,8 @@ final class DuckDbDialect extends SqlDialect {
     private static final List<String> HARDENING = List.of("SET enable_external_access = false",
             "SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false");
 
+    private static final long FILE_LOCK_WAIT_MS = 10_000;
+
     private DuckDbDialect() {
     }
 
@@ -44,7 +46,7 @@ final class DuckDbDialect extends SqlDialect {
         if (!Files.isRegularFile(Path.of(path))) {
             throw new SQLException("no database file at " + path, "08001");
         }
-        Connection connection = new org.duckdb.DuckDBDriver().connect(jdbcUrl, new Properties());
+        Connection connection = connectWaitingForTheFile(jdbcUrl);
         if (connection == null) {
             throw new SQLException("not a DuckDB URL: " + jdbcUrl, "08001");
         }
@@ -59,6 +61,30 @@ final class DuckDbDialect extends SqlDialect {
             throw e;
         }
         return connection;
+    }
+
+    /**
+     * One process at a time may open the file for writing: while the application holds it, wait
+     * for it like SQLite's busy_timeout does, up to {@link #FILE_LOCK_WAIT_MS}.
+     */
+    private static Connection connectWaitingForTheFile(String jdbcUrl) throws SQLException {
+        long deadline = System.nanoTime() + FILE_LOCK_WAIT_MS * 1_000_000L;
+        while (true) {
+            try {
+                return new org.duckdb.DuckDBDriver().connect(jdbcUrl, new Properties());
+            } catch (SQLException e) {
+                boolean locked = String.valueOf(e.getMessage()).contains("Could not set lock on file");
+                if (!locked || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override
@@ -101,6 +127,22 @@ final class DuckDbDialect extends SqlDialect {
     public List<SqlGroup> expand(TableRef t) {
         return List.of(SqlGroup.tx("add the ULID column",
                 "ALTER TABLE " + quote(t.table()) + " ADD COLUMN IF NOT EXISTS " + quote(t.ulid()) + " VARCHAR"));
+    }
+
+    /** DuckDB has no triggers: the worker follows appended rows itself (Backfills). */
+    @Override
+    public List<SqlGroup> writeSync(TableRef t) {
+        return List.of();
+    }
+
+    @Override
+    public List<SqlGroup> dropWriteSync(TableRef t) {
+        return List.of();
+    }
+
+    @Override
+    public boolean followsAppends() {
+        return true;
     }
 
     @Override

@@ -8,13 +8,21 @@ import io.ulidmesh.migration.domain.target.TargetDatabases;
 import io.ulidmesh.migration.domain.target.TargetSession;
 import io.ulidmesh.migration.domain.target.TargetSql;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.ulidmesh.migration.config.MigrationConfig;
 import java.sql.SQLException;
+import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /** Target databases over JDBC: one dialect per engine, a fresh connection per session. */
 @ApplicationScoped
 public class JdbcTargetDatabases implements TargetDatabases {
     private static final Logger LOG = Logger.getLogger(JdbcTargetDatabases.class);
+
+    private final Duration lockTimeout;
+
+    JdbcTargetDatabases(MigrationConfig config) {
+        this.lockTimeout = config.lockTimeout();
+    }
 
     @Override
     public TargetSql sql(Engine engine) {
@@ -25,7 +33,8 @@ public class JdbcTargetDatabases implements TargetDatabases {
     public TargetSession open(TargetDatabase target, String password) {
         SqlDialect dialect = dialect(target.engine());
         try {
-            return new JdbcTargetSession(target.name(), dialect, dialect.open(target.jdbcUrl(), target.username(), password));
+            return new JdbcTargetSession(target.name(), dialect, dialect.open(target.jdbcUrl(), target.username(), password),
+                    lockTimeout);
         } catch (SQLException | RuntimeException e) {
             // One answer for every cause (no such file, not a database, port closed, role unknown), so a
             // caller learns nothing about hosts and files; the driver's reason goes to the log only.

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,11 +30,13 @@ final class JdbcTargetSession implements TargetSession {
     private final String target;
     private final SqlDialect dialect;
     private final Connection connection;
+    private final Duration lockTimeout;
 
-    JdbcTargetSession(String target, SqlDialect dialect, Connection connection) {
+    JdbcTargetSession(String target, SqlDialect dialect, Connection connection, Duration lockTimeout) {
         this.target = target;
         this.dialect = dialect;
         this.connection = connection;
+        this.lockTimeout = lockTimeout;
     }
 
     @FunctionalInterface
@@ -45,7 +48,7 @@ final class JdbcTargetSession implements TargetSession {
         try {
             return work.run();
         } catch (SQLException e) {
-            throw new TargetFailure(TargetErrors.summary(e), e);
+            throw new TargetFailure(TargetErrors.summary(e), e, "55P03".equals(e.getSQLState()));
         }
     }
 
@@ -149,6 +152,11 @@ final class JdbcTargetSession implements TargetSession {
         return call(() -> queryLongs(dialect.unarchivedRows(t))[0] == 0);
     }
 
+    @Override
+    public List<String> lockHolders(TableRef t) {
+        return call(() -> dialect.lockHolders(connection, t));
+    }
+
     /** In one transaction when the group is transactional, else statement by statement in autocommit. */
     @Override
     public void run(SqlGroup group, Consumer<String> log) {
@@ -156,6 +164,12 @@ final class JdbcTargetSession implements TargetSession {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(!group.transactional());
             try (Statement statement = connection.createStatement()) {
+                if (group.transactional()) {
+                    for (String sql : dialect.lockTimeout(lockTimeout)) {
+                        log.accept(sql);
+                        statement.execute(sql);
+                    }
+                }
                 for (String sql : group.sql()) {
                     log.accept(sql);
                     statement.execute(sql);

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +28,6 @@ final class PostgresDialect extends SqlDialect {
     private static final Set<String> INTEGER_TYPES = Set.of("int2", "int4", "int8");
     private static final Set<String> TEXT_TYPES = Set.of("text", "varchar", "bpchar");
     private static final Set<String> TIME_TYPES = Set.of("timestamp", "timestamptz", "date");
-    private static final String LOCK_TIMEOUT = "SET lock_timeout = '5s'";
 
     private PostgresDialect() {
     }
@@ -43,6 +43,25 @@ final class PostgresDialect extends SqlDialect {
             throw new SQLException("not a PostgreSQL URL: " + jdbcUrl, "08001");
         }
         return connection;
+    }
+
+    /**
+     * Each transactional group's DDL waits at most this long for its lock (SET LOCAL: this
+     * transaction only), so the application's writes, queued behind the waiting DDL, wait no longer.
+     */
+    @Override
+    public List<String> lockTimeout(Duration timeout) {
+        return List.of("SET LOCAL lock_timeout = '" + Math.max(1, timeout.toMillis()) + "ms'");
+    }
+
+    /** From pg_locks and pg_stat_activity: who holds a lock on the table, oldest query first. */
+    @Override
+    public List<String> lockHolders(Connection connection, TableRef t) throws SQLException {
+        return strings(connection, "SELECT 'session pid ' || a.pid || ' (query started ' || coalesce(to_char(a.query_start AT TIME ZONE 'UTC',"
+                + " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), 'unknown') || ', state ' || coalesce(a.state, 'unknown') || ')'"
+                + " FROM pg_stat_activity a WHERE a.pid IN (SELECT l.pid FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+                + " WHERE l.granted AND c.relnamespace = current_schema()::regnamespace AND c.relname = ?) AND a.pid <> pg_backend_pid()"
+                + " ORDER BY a.query_start NULLS LAST", t.table());
     }
 
     @Override
@@ -92,8 +111,45 @@ final class PostgresDialect extends SqlDialect {
 
     @Override
     public List<SqlGroup> expand(TableRef t) {
-        return List.of(SqlGroup.tx("add the ULID column", LOCK_TIMEOUT,
+        List<String> sql = new ArrayList<>(List.of(
                 "ALTER TABLE " + quote(t.table()) + " ADD COLUMN IF NOT EXISTS " + quote(t.ulid()) + " varchar(26)"));
+        sql.addAll(writeSyncStatements(t));
+        return List.of(new SqlGroup("add the ULID column and the write-sync trigger", true, sql));
+    }
+
+    @Override
+    public List<SqlGroup> writeSync(TableRef t) {
+        return List.of(new SqlGroup("install the write-sync trigger", true, writeSyncStatements(t)));
+    }
+
+    /**
+     * A BEFORE INSERT trigger filling a NULL ULID in the row itself, so the insert costs no second
+     * write: 48 bits of time by the backfill's rule, then 80 random bits taken from
+     * gen_random_uuid (bytes 0-4 and 9-13, clear of the version and variant bits).
+     */
+    private List<String> writeSyncStatements(TableRef t) {
+        String u = "NEW." + quote(t.ulid());
+        String function = "CREATE OR REPLACE FUNCTION " + quote(t.writeSyncName()) + "() RETURNS trigger LANGUAGE plpgsql AS $ulidmesh$\n"
+                + "DECLARE ms bigint; r bytea; a bigint := 0; b bigint := 0;\n"
+                + "BEGIN\n"
+                + "  IF " + u + " IS NULL THEN\n"
+                + "    ms := greatest(0, least(" + MAX_ULID_MILLIS + ", "
+                + writeSyncMillis(t, "(extract(epoch FROM clock_timestamp()) * 1000)::bigint") + "));\n"
+                + "    r := uuid_send(gen_random_uuid());\n"
+                + "    FOR i IN 0..4 LOOP a := (a << 8) | get_byte(r, i); b := (b << 8) | get_byte(r, i + 9); END LOOP;\n"
+                + "    " + u + " := " + base32("ms", 10) + " || " + base32("a", 8) + " || " + base32("b", 8) + ";\n"
+                + "  END IF;\n"
+                + "  RETURN NEW;\n"
+                + "END\n$ulidmesh$";
+        return List.of(function, "CREATE OR REPLACE TRIGGER " + quote(t.writeSyncName()) + " BEFORE INSERT ON " + quote(t.table())
+                + " FOR EACH ROW EXECUTE FUNCTION " + quote(t.writeSyncName()) + "()");
+    }
+
+    @Override
+    public List<SqlGroup> dropWriteSync(TableRef t) {
+        return List.of(SqlGroup.tx("drop the write-sync trigger",
+                "DROP TRIGGER IF EXISTS " + quote(t.writeSyncName()) + " ON " + quote(t.table()),
+                "DROP FUNCTION IF EXISTS " + quote(t.writeSyncName()) + "()"));
     }
 
     @Override
@@ -124,11 +180,11 @@ final class PostgresDialect extends SqlDialect {
         return List.of(
                 SqlGroup.autocommit("build the unique index without blocking writes",
                         "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS " + quote(t.uniqueIndex()) + " ON " + table + " (" + quote(t.ulid()) + ")"),
-                SqlGroup.tx("prove NOT NULL with a CHECK validated under a weak lock", LOCK_TIMEOUT,
+                SqlGroup.tx("prove NOT NULL with a CHECK validated under a weak lock",
                         "ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + check,
                         "ALTER TABLE " + table + " ADD CONSTRAINT " + check + " CHECK (" + quote(t.ulid()) + " IS NOT NULL) NOT VALID"),
                 SqlGroup.tx("validate the CHECK", "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + check),
-                SqlGroup.tx("set NOT NULL (uses the validated CHECK, no table scan)", LOCK_TIMEOUT,
+                SqlGroup.tx("set NOT NULL (uses the validated CHECK, no table scan)",
                         "ALTER TABLE " + table + " ALTER COLUMN " + quote(t.ulid()) + " SET NOT NULL",
                         "ALTER TABLE " + table + " DROP CONSTRAINT " + check));
     }
@@ -169,19 +225,19 @@ final class PostgresDialect extends SqlDialect {
     public List<SqlGroup> unenforce(TableRef t) {
         return List.of(
                 SqlGroup.autocommit("drop the unique index", "DROP INDEX CONCURRENTLY IF EXISTS " + quote(t.uniqueIndex())),
-                SqlGroup.tx("drop the NOT NULL helper", LOCK_TIMEOUT,
+                SqlGroup.tx("drop the NOT NULL helper",
                         "ALTER TABLE " + quote(t.table()) + " DROP CONSTRAINT IF EXISTS " + quote(t.notNullName())));
     }
 
     @Override
     public Optional<SqlGroup> restoreLegacyNotNull(TableRef t) {
-        return Optional.of(SqlGroup.tx("restore the legacy column's NOT NULL", LOCK_TIMEOUT,
+        return Optional.of(SqlGroup.tx("restore the legacy column's NOT NULL",
                 "ALTER TABLE " + quote(t.table()) + " ALTER COLUMN " + quote(t.legacy()) + " SET NOT NULL"));
     }
 
     @Override
     public SqlGroup dropUlid(TableRef t) {
-        return SqlGroup.tx("drop the ULID column", LOCK_TIMEOUT,
+        return SqlGroup.tx("drop the ULID column",
                 "ALTER TABLE " + quote(t.table()) + " DROP COLUMN IF EXISTS " + quote(t.ulid()));
     }
 }

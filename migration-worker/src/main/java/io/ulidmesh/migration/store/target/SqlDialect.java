@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +43,16 @@ abstract class SqlDialect implements TargetSql {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
+    /** Statements that bound, within a transaction, how long its DDL waits for a lock; none by default. */
+    public List<String> lockTimeout(Duration timeout) {
+        return List.of();
+    }
+
+    /** The other sessions holding a lock on the table; none known by default. */
+    public List<String> lockHolders(Connection connection, TableRef t) throws SQLException {
+        return List.of();
+    }
+
     // ---- Expand ----
 
     @Override
@@ -68,6 +79,31 @@ abstract class SqlDialect implements TargetSql {
     @Override
     public String countNullsBehind(TableRef t) {
         return "SELECT count(*) FROM " + quote(t.table()) + " WHERE " + quote(t.ulid()) + " IS NULL AND " + quote(t.key()) + " <= ?";
+    }
+
+    /** The 32 symbols of a ULID's text, in order of value. */
+    protected static final String CROCKFORD = "'0123456789ABCDEFGHJKMNPQRSTVWXYZ'";
+    /** The largest time a ULID holds (48 bits of milliseconds). */
+    protected static final long MAX_ULID_MILLIS = 0xFFFFFFFFFFFFL;
+
+    /**
+     * The write-sync's time rule, the backfill's: the new row's {@code timestamp_column} in epoch
+     * milliseconds when it has one, else {@code nowMillis}, clamped to what a ULID can hold.
+     */
+    protected String writeSyncMillis(TableRef t, String nowMillis) {
+        return t.hasTimestamp() ? "coalesce(" + millis("NEW." + quote(t.timestamp())) + ", " + nowMillis + ")" : nowMillis;
+    }
+
+    /**
+     * {@code symbols} characters of base32 text of the integer expression {@code value}, most
+     * significant first: substr of the alphabet per 5-bit group.
+     */
+    protected static String base32(String value, int symbols) {
+        List<String> parts = new ArrayList<>();
+        for (int i = symbols - 1; i >= 0; i--) {
+            parts.add("substr(" + CROCKFORD + ", CAST((" + value + " >> " + (5 * i) + ") & 31 AS INTEGER) + 1, 1)");
+        }
+        return String.join(" || ", parts);
     }
 
     /** An SQL expression giving the epoch milliseconds of a timestamp column's value. */
@@ -187,6 +223,8 @@ abstract class SqlDialect implements TargetSql {
         if (t.hasLegacy() && legacyPresent) {
             groups.add(archiveAndDrop(t));
         }
+        // Last: until NOT NULL holds, rows the old code inserts still get their ULID from it.
+        groups.addAll(dropWriteSync(t));
         return groups;
     }
 
@@ -197,7 +235,8 @@ abstract class SqlDialect implements TargetSql {
 
     @Override
     public List<SqlGroup> rollback(TableRef t, boolean restoreLegacy, boolean restoreNotNull, boolean ulidPresent) {
-        List<SqlGroup> groups = new ArrayList<>(unenforce(t));
+        List<SqlGroup> groups = new ArrayList<>(dropWriteSync(t));
+        groups.addAll(unenforce(t));
         if (restoreLegacy) {
             groups.add(restoreLegacy(t));
             if (restoreNotNull) {
@@ -206,6 +245,10 @@ abstract class SqlDialect implements TargetSql {
         }
         if (ulidPresent) {
             groups.add(dropUlid(t));
+        }
+        if (restoreLegacy) {
+            // Only once the legacy column is back and committed: the engine is then as before Expand.
+            groups.add(SqlGroup.tx("drop the archive, restored", "DROP TABLE IF EXISTS " + quote(t.archiveTable())));
         }
         return groups;
     }

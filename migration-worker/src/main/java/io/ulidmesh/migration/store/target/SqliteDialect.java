@@ -110,7 +110,32 @@ final class SqliteDialect extends SqlDialect {
 
     @Override
     public List<SqlGroup> expand(TableRef t) {
-        return List.of(SqlGroup.tx("add the ULID column", "ALTER TABLE " + quote(t.table()) + " ADD COLUMN " + quote(t.ulid()) + " TEXT"));
+        return List.of(SqlGroup.tx("add the ULID column and the write-sync trigger",
+                "ALTER TABLE " + quote(t.table()) + " ADD COLUMN " + quote(t.ulid()) + " TEXT", writeSyncTrigger(t)));
+    }
+
+    @Override
+    public List<SqlGroup> writeSync(TableRef t) {
+        return List.of(SqlGroup.tx("install the write-sync trigger", writeSyncTrigger(t)));
+    }
+
+    /**
+     * SQLite's BEFORE triggers cannot change NEW, so an AFTER INSERT trigger sets the new row's NULL
+     * ULID by its key in the inserting statement's own transaction: 48 bits of time by the
+     * backfill's rule, then 2 x 40 bits of two random() calls.
+     */
+    private String writeSyncTrigger(TableRef t) {
+        String now = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+        String value = "(SELECT " + base32("m", 10) + " || " + base32("a", 8) + " || " + base32("b", 8)
+                + " FROM (SELECT max(0, min(" + MAX_ULID_MILLIS + ", " + writeSyncMillis(t, now) + ")) AS m, random() AS a, random() AS b))";
+        return "CREATE TRIGGER IF NOT EXISTS " + quote(t.writeSyncName()) + " AFTER INSERT ON " + quote(t.table())
+                + " WHEN NEW." + quote(t.ulid()) + " IS NULL BEGIN UPDATE " + quote(t.table()) + " SET " + quote(t.ulid()) + " = " + value
+                + " WHERE " + quote(t.key()) + " = NEW." + quote(t.key()) + "; END";
+    }
+
+    @Override
+    public List<SqlGroup> dropWriteSync(TableRef t) {
+        return List.of(SqlGroup.tx("drop the write-sync trigger", "DROP TRIGGER IF EXISTS " + quote(t.writeSyncName())));
     }
 
     @Override
