@@ -26,10 +26,11 @@ import java.util.regex.Pattern;
  * runs): every problem with its line, or the plan it describes. What only the running controller
  * knows (its signal allowlists) is not checked here.
  */
-final class PlanLint {
+public final class PlanLint {
     private static final Pattern PROBLEM = Pattern.compile("line (\\d+): (.*)", Pattern.DOTALL);
 
-    record Problem(int line, String message) {
+    /** One problem at its line (0 when the parser named none). */
+    public record Problem(int line, String message) {
     }
 
     final Path file;
@@ -60,8 +61,11 @@ final class PlanLint {
         }
     }
 
-    /** "invalid plan (2 problems): line 3: a; line 9: b" → (3, a), (9, b). */
-    static List<Problem> problems(String message) {
+    /**
+     * "invalid plan (2 problems): line 3: a; line 9: b" → (3, a), (9, b); also reads the controller's
+     * INVALID_ARGUMENT message for a plan (the console shows each problem at its line).
+     */
+    public static List<Problem> problems(String message) {
         String body = message.replaceFirst("^invalid plan \\(\\d+ problems?\\): ", "");
         List<Problem> problems = new ArrayList<>();
         for (String part : body.split("; (?=line \\d+: )")) {

@@ -24,7 +24,7 @@ import javax.net.ssl.TrustManagerFactory;
  * gauge on {@code /q/metrics} (the controller has no RPC or stream for signal values, so the live
  * view reads it once per plan interval). Best effort: an unreachable endpoint gives no values.
  */
-final class SignalGauges {
+public final class SignalGauges {
     private static final Pattern GAUGE = Pattern.compile("^ulidmesh_rollout_signal\\{([^}]*)}\\s+(\\S+)");
     private static final Pattern SIGNAL_LABEL = Pattern.compile("(?:^|,)signal=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -59,7 +59,8 @@ final class SignalGauges {
         }
     }
 
-    static Map<String, Double> parse(String exposition) {
+    /** Signal name → last value in a Prometheus exposition (also used by the console). */
+    public static Map<String, Double> parse(String exposition) {
         Map<String, Double> values = new HashMap<>();
         for (String line : exposition.split("\n")) {
             Matcher m = GAUGE.matcher(line);

@@ -1,0 +1,245 @@
+// Drives Debian's Chromium (playwright-core) through the console against the real mesh.
+// Run by ConsoleBrowserIT:  node console-e2e.mjs  with CONSOLE_URL, VIEWER_TOKEN, OPERATOR_TOKEN,
+// OTHER_OPERATOR_TOKEN, TRACE_ULID, TARGET, SHOTS_DIR in the environment. It talks to the IT on
+// stdout/stdin: "PUSH_BREACH <rollout id>" asks it to report a breaching signal value (services push
+// signals; the console has no such button), and it answers "PUSHED". Exits non-zero on any failure.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`missing ${name}`);
+  return v;
+};
+const BASE = env('CONSOLE_URL');
+const SHOTS = env('SHOTS_DIR');
+mkdirSync(SHOTS, { recursive: true });
+
+const stdinLines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+async function ask(line) {
+  console.log(line);
+  const answer = await stdinLines.next();
+  if (answer.done) throw new Error(`no answer to ${line}`);
+  return answer.value;
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(`check failed: ${message}`);
+}
+
+const PLAN_BAD = `name: console-e2e
+interval: 1s
+signals:
+  - { name: console_errors, source: push }
+rollback:
+  - { signal: console_errors, above: 5 }
+  - { signal: no_such_signal, below: 1 }
+phases:
+  - name: foundation
+    flags: { console_a: maybe }
+    bake: 2s
+`;
+
+const PLAN = `name: console-e2e
+interval: 1s
+signals:
+  - { name: console_errors, source: push }
+rollback:
+  - { signal: console_errors, above: 5 }
+phases:
+  - name: foundation
+    flags: { console_a: on }
+    migrations:
+      - { target: ${env('TARGET')}, table: orders, key: id, ulid_column: order_ulid, batch_size: 200, max_rows_per_second: 2000 }
+    bake: 1s
+  - name: canary
+    flags: { console_b: 10% }
+    gate: manual
+`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  // Playwright gives every launch a fresh, temporary --user-data-dir of its own (it refuses one
+  // passed here), so no profile state carries over between runs.
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+async function signIn(token) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  await page.goto(`${BASE}/rollouts`);
+  check(page.url().endsWith('/login'), `a page without a session goes to sign-in, was ${page.url()}`);
+  await page.getByLabel(/Token/).fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${BASE}/rollouts`);
+  return { context, page };
+}
+
+const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const timings = {};
+
+try {
+  // --- Sign-in page, and first paint -------------------------------------------------------
+  {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 700 } });
+    const page = await context.newPage();
+    await page.goto(`${BASE}/login`);
+    timings.loginFirstPaintMs = await page.evaluate(() => {
+      const p = performance.getEntriesByName('first-contentful-paint')[0];
+      return p ? Math.round(p.startTime) : -1;
+    });
+    await shot(page, 'sign-in');
+    await context.close();
+  }
+
+  // --- Operator: lint, start, watch the phase advance live ----------------------------------
+  const operator = await signIn(env('OPERATOR_TOKEN'));
+  let page = operator.page;
+  await page.goto(`${BASE}/rollouts/new`);
+  await page.getByLabel('Plan', { exact: true }).fill(PLAN_BAD);
+  await page.getByRole('button', { name: 'Check' }).click();
+  await page.locator('#lint-problems').waitFor();
+  const badLines = await page.locator('tr.bad[data-line]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.line)));
+  check(badLines.includes(7) && badLines.includes(10), `lint problems at lines 7 and 10, got ${badLines}`);
+  await shot(page, 'start-lint');
+
+  await page.getByLabel('Plan', { exact: true }).fill(PLAN);
+  await page.getByRole('button', { name: 'Check' }).click();
+  await page.locator('#lint-ok').waitFor();
+  await page.getByRole('button', { name: 'Create and start' }).click();
+  await page.waitForURL(/\/rollouts\/[0-9A-Z]{26}/);
+  const rolloutId = page.url().match(/\/rollouts\/([0-9A-Z]{26})/)[1];
+  let navigations = 0;
+  page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations++; });
+
+  // The phase advances from foundation to canary with no reload: only the live stream updates it.
+  await page.waitForFunction(() => document.querySelector('#current-phase')?.textContent === 'canary', null, { timeout: 60000 });
+  await page.waitForFunction(() => document.querySelector('li[data-phase="canary"]')?.dataset.state === 'BAKING', null, { timeout: 30000 });
+  check(navigations === 0, `the page was not reloaded (${navigations} navigations)`);
+  const migrationDone = await page.locator('#live progress').first().evaluate((p) => p.value === p.max);
+  check(migrationDone, 'the migration progress bar is full');
+  await page.waitForFunction(() => document.querySelector('#live-status')?.textContent.startsWith('live'));
+  await shot(page, 'rollout-live');
+
+  // A pushed breach turns it ROLLED_BACK on screen within 2 s.
+  const pushed = await ask(`PUSH_BREACH ${rolloutId}`);
+  check(pushed === 'PUSHED', `the IT pushed the breach (${pushed})`);
+  const t0 = Date.now();
+  await page.waitForFunction(() => document.querySelector('#rollout-state')?.dataset.state === 'ROLLED_BACK', null, { timeout: 10000 });
+  timings.breachToScreenMs = Date.now() - t0;
+  check(timings.breachToScreenMs <= 2000, `ROLLED_BACK on screen ${timings.breachToScreenMs} ms after the push (at most 2000)`);
+  check(navigations === 0, 'still no reload');
+  await page.locator('#live figure.chart[data-signal="console_errors"] circle.breach').first().waitFor({ timeout: 5000 });
+  await shot(page, 'rollout-rolled-back');
+
+  // Resume with a reason: it appears in the events with the operator's name.
+  await page.getByLabel('Reason').fill('breach understood: retrying the canary');
+  await page.getByLabel('I confirm').check();
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await page.waitForURL(/done=/);
+  const resumed = page.locator('#events tr[data-type="EVENT_RESUMED"]').first();
+  await resumed.waitFor();
+  const actor = await resumed.locator('td.actor').textContent();
+  const message = await resumed.locator('td.message').textContent();
+  check(actor === 'olga', `RESUMED by olga, was ${actor}`);
+  check(message.includes('breach understood: retrying the canary'), `the reason is in the event: ${message}`);
+  await shot(page, 'rollout-resumed');
+
+  // --- Viewer: the list, and no action buttons anywhere -------------------------------------
+  const viewer = await signIn(env('VIEWER_TOKEN'));
+  await viewer.page.locator(`#rollouts tr[data-id="${rolloutId}"]`).waitFor();
+  check(await viewer.page.locator('#emergency').count() === 0, 'the viewer sees no emergency rollback');
+  check(await viewer.page.locator('main button').count() === 0, 'the viewer sees no action button on the list');
+  await shot(viewer.page, 'rollouts-viewer');
+  await viewer.page.locator(`#rollouts tr[data-id="${rolloutId}"] a`).click();
+  await viewer.page.locator('#rollout-state').waitFor();
+  check(await viewer.page.locator('#actions').count() === 0, 'the viewer sees no actions on the detail page');
+  check(await viewer.page.locator('main button').count() === 0, 'no button at all in the viewer\'s detail');
+  await viewer.page.goto(`${BASE}/flags/console_a`);
+  check(await viewer.page.locator('#set-flag').count() === 0, 'the viewer cannot set flags');
+
+  // --- Operator: rollout list with the emergency rollback ------------------------------------
+  await page.goto(`${BASE}/rollouts`);
+  await page.locator('#emergency').waitFor();
+  await shot(page, 'rollouts-operator');
+
+  // --- Flags: a percentage set through the form shows in the history -------------------------
+  await page.goto(`${BASE}/flags`);
+  await page.locator('#flags tr[data-flag="console_a"]').waitFor();
+  await shot(page, 'flags');
+  await page.goto(`${BASE}/flags/console_a`);
+  await page.getByLabel('A percentage of entities').check();
+  await page.getByLabel(/^Percentage/).fill('25');
+  await page.getByLabel('Reason').fill('widen the canary');
+  await page.getByLabel('I confirm').check();
+  await page.getByRole('button', { name: 'Set flag' }).click();
+  await page.waitForURL(/done=/);
+  check((await page.locator('#flag-state').textContent()).startsWith('25%'), 'the flag is at 25%');
+  const change = page.locator('#history tbody tr', { hasText: 'widen the canary' }).first();
+  check((await change.locator('td.change').textContent()) === 'on → 25%', 'history shows on → 25%');
+  check((await change.locator('td.actor').textContent()) === 'olga', 'history names olga');
+  await page.getByLabel('Entity id').fill('user-1');
+  await page.getByRole('button', { name: 'Evaluate' }).click();
+  await page.locator('#evaluation').waitFor();
+  await shot(page, 'flag-detail');
+
+  // Version conflict: the form was loaded, another operator changes the flag, the form is sent.
+  await page.goto(`${BASE}/flags/console_a`);
+  const other = await signIn(env('OTHER_OPERATOR_TOKEN'));
+  await other.page.goto(`${BASE}/flags/console_a`);
+  await other.page.getByLabel('Off').check();
+  await other.page.getByLabel('Reason').fill('incident: switch it off');
+  await other.page.getByLabel('I confirm').check();
+  await other.page.getByRole('button', { name: 'Set flag' }).click();
+  await other.page.waitForURL(/done=/);
+  await page.getByLabel('A percentage of entities').check();
+  await page.getByLabel(/^Percentage/).fill('50');
+  await page.getByLabel('Reason').fill('widen further');
+  await page.getByLabel('I confirm').check();
+  await page.getByRole('button', { name: 'Set flag' }).click();
+  const conflict = page.locator('.trouble[data-status="ABORTED"]');
+  await conflict.waitFor();
+  const words = await conflict.textContent();
+  check(words.includes('flag-service answered ABORTED') && words.includes('Someone else changed it'), `conflict in words: ${words}`);
+  check((await page.locator('#flag-state').textContent()).startsWith('off'), 'the page shows the other writer\'s value');
+  await shot(page, 'flag-conflict');
+
+  // --- Migrations and the registry ----------------------------------------------------------
+  await page.goto(`${BASE}/migrations`);
+  await page.locator('#targets').waitFor();
+  check(!(await page.content()).includes(process.env.TARGET_PASSWORD || 'no-password-given'), 'no password on the page');
+  await shot(page, 'migrations');
+  await page.goto(`${BASE}/registry`);
+  await page.getByLabel('ULID').fill(env('TRACE_ULID'));
+  await page.getByRole('button', { name: 'Resolve and trace' }).click();
+  await page.locator('#trace-graph').waitFor();
+  check(await page.locator('#trace-graph circle').count() >= 3, 'the trace graph has the related references');
+  await shot(page, 'registry');
+
+  // --- Keyboard and theme ---------------------------------------------------------------------
+  await page.goto(`${BASE}/rollouts`);
+  await page.keyboard.press('Tab');
+  check(await page.evaluate(() => document.activeElement?.textContent) === 'Skip to content', 'the first Tab reaches "Skip to content"');
+  await page.locator('#theme-toggle').click();
+  const theme = await page.evaluate(() => document.documentElement.dataset.theme);
+  check(theme === 'dark' || theme === 'light', `the toggle sets a theme (${theme})`);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.evaluate(() => { document.documentElement.dataset.theme = 'dark'; });
+  await page.goto(`${BASE}/rollouts/${rolloutId}`);
+  await page.locator('#rollout-state').waitFor();
+  await shot(page, 'rollout-dark');
+
+  console.log(`TIMINGS ${JSON.stringify(timings)}`);
+  console.log('OK');
+} catch (e) {
+  console.error(e.stack || String(e));
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+  process.stdin.destroy();
+}
