@@ -16,4 +16,11 @@ public interface ResolutionConfig {
      */
     @WithDefault("100")
     int maxListedErrors();
+
+    /**
+     * Monthly registry partitions kept created beyond the current month (checked at start and every
+     * six hours), so that new ULIDs never land in the default partition.
+     */
+    @WithDefault("3")
+    int partitionMonthsAhead();
 }

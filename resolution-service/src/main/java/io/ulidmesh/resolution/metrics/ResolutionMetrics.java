@@ -51,6 +51,8 @@ public class ResolutionMetrics implements RegistryListener, GenerationListener {
     private final Counter generated;
     private final Counter sameMillisecond;
     private final Counter clockStepsBack;
+    private final Counter partitionsCreated;
+    private final Counter partitionsSkipped;
 
     ResolutionMetrics(MeterRegistry meters) {
         Gauge.builder("ulidmesh.registry.references", references, AtomicLong::get)
@@ -82,6 +84,20 @@ public class ResolutionMetrics implements RegistryListener, GenerationListener {
                 .register(meters);
         clockStepsBack = Counter.builder("ulidmesh.ulid.clock.steps.back")
                 .description("Times the wall clock read earlier than at the generation before").register(meters);
+        partitionsCreated = partitionChanges(meters, "created");
+        partitionsSkipped = partitionChanges(meters, "skipped");
+    }
+
+    private static Counter partitionChanges(MeterRegistry meters, String result) {
+        return Counter.builder("ulidmesh.registry.partition.months").tag("result", result)
+                .description("Monthly registry partitions created ahead of time, or skipped because the default"
+                        + " partition already held ULIDs of that month").register(meters);
+    }
+
+    /** One maintenance pass over the registry's monthly partitions. */
+    public void partitioned(int created, int skipped) {
+        add(partitionsCreated, created);
+        add(partitionsSkipped, skipped);
     }
 
     private static Counter resolution(MeterRegistry meters, String outcome) {
