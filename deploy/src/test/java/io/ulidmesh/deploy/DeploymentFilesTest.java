@@ -110,7 +110,7 @@ class DeploymentFilesTest {
                     .containsEntry("prometheus.io/path", "/q/metrics");
             Map<String, Object> container = map(list(map(template.get("spec")).get("containers")).get(0));
             assertThat(probePath(container, "readinessProbe")).isEqualTo("/q/health/ready");
-            assertThat(probePath(container, "livenessProbe")).isEqualTo("/q/health/live");
+            assertThat(map(map(container.get("livenessProbe")).get("grpc")).get("port")).as("gRPC liveness").isEqualTo(port);
             assertThat(map(list(container.get("ports")).get(0)).get("containerPort")).isEqualTo(port);
 
             Map<String, Object> service = find(docs, "Service", name);
