@@ -62,16 +62,20 @@ class MeshLauncherIT {
         }
         assertThat(mesh("status")).contains("flag-service        localhost:8682  ready");
         theLocalIdentityWorks();
+        // The operator console comes up after them, on 8685.
+        assertThat(up).contains("console ready on http://localhost:8685");
+        assertThat(mesh("status")).contains("console             localhost:8685  ready");
 
         mesh("down");
-        assertThat(mesh("status")).contains("resolution-service  localhost:8681  stopped");
+        assertThat(mesh("status")).contains("resolution-service  localhost:8681  stopped").contains("console             localhost:8685  stopped");
         SERVICES.keySet().forEach(port -> assertThat(listening(port)).as("port " + port).isFalse());
+        assertThat(listening(8685)).as("port 8685").isFalse();
     }
 
     @Test
     void upWithTlsServesOnlyTlsWithTheLocalCa() throws Exception {
         String up = mesh("up", "--tls");
-        assertThat(up).contains("made a local CA").contains("all four services are ready");
+        assertThat(up).contains("made a local CA").contains("all four services are ready").contains("console not started");
         TestCertificates local = new TestCertificates(state.resolve("tls"));
         String admin = token(state.resolve("secrets"), "admin");
         GenerateRequest one = GenerateRequest.newBuilder().setCount(1).build();
