@@ -4,6 +4,7 @@ import io.grpc.MethodDescriptor;
 import io.ulidmesh.common.auth.Role;
 import io.ulidmesh.common.auth.RolePolicy;
 import io.ulidmesh.proto.flagd.evaluation.v1.ServiceGrpc;
+import io.ulidmesh.proto.flagd.sync.v1.FlagSyncServiceGrpc;
 import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
@@ -11,7 +12,7 @@ import java.util.Map;
 
 /**
  * The role each FlagService RPC needs (docs/architecture.md, "Identity and roles"). Every RPC of
- * the flagd evaluation protocol is a read.
+ * the flagd evaluation and sync protocols is a read.
  */
 @ApplicationScoped
 public class FlagRoles implements RolePolicy {
@@ -29,6 +30,7 @@ public class FlagRoles implements RolePolicy {
                 FlagServiceGrpc.getSetFlagsMethod(), Role.OPERATOR,
                 FlagServiceGrpc.getDeleteFlagMethod(), Role.OPERATOR));
         ServiceGrpc.getServiceDescriptor().getMethods().forEach(m -> roles.put(m, Role.VIEWER));
+        FlagSyncServiceGrpc.getServiceDescriptor().getMethods().forEach(m -> roles.put(m, Role.VIEWER));
         return RolePolicy.table(roles);
     }
 

@@ -7,6 +7,7 @@ import io.grpc.ServiceDescriptor;
 import io.quarkus.test.junit.QuarkusTest;
 import io.ulidmesh.common.auth.Role;
 import io.ulidmesh.proto.flagd.evaluation.v1.ServiceGrpc;
+import io.ulidmesh.proto.flagd.sync.v1.FlagSyncServiceGrpc;
 import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
 import io.ulidmesh.testsupport.GatesContract;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.Map;
 class GatesTest extends GatesContract {
     @Override
     protected List<ServiceDescriptor> services() {
-        return List.of(FlagServiceGrpc.getServiceDescriptor(), ServiceGrpc.getServiceDescriptor());
+        return List.of(FlagServiceGrpc.getServiceDescriptor(), ServiceGrpc.getServiceDescriptor(),
+                FlagSyncServiceGrpc.getServiceDescriptor());
     }
 
     @Override
@@ -28,6 +30,8 @@ class GatesTest extends GatesContract {
                 // The OpenFeature flagd protocol: every RPC is a read.
                 Map.entry("ResolveAll", VIEWER), Map.entry("ResolveBoolean", VIEWER), Map.entry("ResolveString", VIEWER),
                 Map.entry("ResolveFloat", VIEWER), Map.entry("ResolveInt", VIEWER), Map.entry("ResolveObject", VIEWER),
-                Map.entry("EventStream", VIEWER));
+                Map.entry("EventStream", VIEWER),
+                // flagd sync, which in-process providers follow: reads too.
+                Map.entry("SyncFlags", VIEWER), Map.entry("FetchAllFlags", VIEWER), Map.entry("GetMetadata", VIEWER));
     }
 }
