@@ -43,19 +43,8 @@ public class AlertmanagerClient implements AlertPort {
             return List.of();
         }
         URI uri = URI.create(baseUrl + "/api/v2/alerts?active=true&silenced=false&inhibited=false");
-        HttpResponse<String> response;
-        try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new PeerFailure("Alertmanager at " + baseUrl + " did not answer within " + timeout.toMillis() + "ms", true, e);
-        } catch (IOException e) {
-            // the HTTP client's own text stays in the cause, for the log only
-            throw new PeerFailure("Alertmanager at " + baseUrl + " could not be reached", true, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PeerFailure("interrupted asking Alertmanager at " + baseUrl, true, e);
-        }
+        HttpResponse<String> response = HttpCalls.send(http, HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Accept", "application/json").GET().build(), "Alertmanager at " + baseUrl, timeout);
         if (response.statusCode() != 200) {
             throw new PeerFailure("Alertmanager at " + baseUrl + " answered HTTP " + response.statusCode(), true, null);
         }

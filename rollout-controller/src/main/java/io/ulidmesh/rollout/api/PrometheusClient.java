@@ -37,18 +37,8 @@ public class PrometheusClient implements SignalSourcePort {
     public OptionalDouble query(String url, String promql) {
         String base = url == null || url.isBlank() ? defaultUrl : url;
         URI uri = URI.create(base.replaceAll("/+$", "") + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-        HttpResponse<String> response;
-        try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new PeerFailure("Prometheus at " + base + " did not answer within " + timeout.toMillis() + "ms", true, e);
-        } catch (IOException e) {
-            // The HTTP client's own text (addresses, resolver and TLS detail) stays in the cause, for the log only.
-            throw new PeerFailure("Prometheus at " + base + " could not be reached", true, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PeerFailure("interrupted querying Prometheus at " + base, true, e);
-        }
+        HttpResponse<String> response = HttpCalls.send(http, HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+                "Prometheus at " + base, timeout);
         String body = response.body();
         Matcher status = STATUS.matcher(body);
         if (response.statusCode() != 200 || !status.find() || !status.group(1).equals("success")) {

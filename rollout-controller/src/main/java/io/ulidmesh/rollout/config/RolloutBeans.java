@@ -4,6 +4,12 @@ import io.ulidmesh.common.auth.ClientConfig;
 import io.ulidmesh.common.auth.ClientToken;
 import io.ulidmesh.rollout.api.AlertmanagerClient;
 import io.ulidmesh.rollout.api.FlagServiceClient;
+import io.ulidmesh.rollout.api.WebhookClient;
+import io.ulidmesh.rollout.domain.NotificationSender;
+import io.ulidmesh.rollout.domain.Notifier;
+import io.ulidmesh.rollout.domain.plan.NotificationSpec;
+import io.ulidmesh.rollout.domain.port.OutboxStore;
+import java.time.Duration;
 import io.ulidmesh.rollout.api.HealthClient;
 import io.ulidmesh.rollout.api.MigrationWorkerClient;
 import io.ulidmesh.rollout.api.PeerChannels;
@@ -148,7 +154,8 @@ public class RolloutBeans {
     @Produces
     @Singleton
     SignalAllowlist signalAllowlist(RolloutConfig config) {
-        return new SignalAllowlist(config.prometheusUrl(), config.allowedSignalUrls(), config.allowedHealthTargets());
+        return new SignalAllowlist(config.prometheusUrl(), config.allowedSignalUrls(), config.allowedHealthTargets(),
+                config.allowedWebhookUrls().orElse(List.of()));
     }
 
     @Produces
@@ -191,6 +198,21 @@ public class RolloutBeans {
     @Singleton
     DeploymentHealth deploymentHealth(RolloutStore store, Plans plans, FlagPort flags, SignalMonitor signals, AlertPort alerts) {
         return new DeploymentHealth(store, plans, flags, signals, alerts);
+    }
+
+    /** Built at startup: a bad default webhook, event or format stops the service, naming the setting. */
+    @Produces
+    @Singleton
+    NotificationSender notifications(OutboxStore outbox, RolloutStore store, Plans plans, SignalAllowlist allowlist,
+                                     Leadership leadership, MetricsPort metrics, EventWakeups wakeups, RolloutConfig config) {
+        RolloutConfig.Notifications n = config.notifications();
+        List<NotificationSpec> defaults = NotificationDefaults.of(n.defaultWebhooks().orElse(List.of()),
+                n.defaultEvents().orElse(NotificationSpec.EVENTS), n.defaultFormat(), n.defaultSecretEnv().orElse(""));
+        Notifier notifier = new Notifier(outbox, store, plans, defaults, allowlist, new WebhookClient(config.peerTimeout()),
+                System::getenv, metrics, n.firstRetry(), n.maxRetry());
+        NotificationSender sender = new NotificationSender(notifier, leadership, Duration.ofMillis(250));
+        wakeups.onAny(sender::wake);
+        return sender;
     }
 
     @Produces

@@ -38,6 +38,37 @@ public interface RolloutConfig {
      */
     Optional<String> alertmanagerUrl();
 
+    /**
+     * URL prefixes (scheme, host, port, path) a plan's notification webhooks must be under; none:
+     * plans may name no webhook (the configured defaults are trusted).
+     */
+    Optional<List<String>> allowedWebhookUrls();
+
+    /** Notifications of rollout events (issue 13). */
+    Notifications notifications();
+
+    interface Notifications {
+        /** Webhooks that get every rollout's events, besides those its plan names. */
+        Optional<List<String>> defaultWebhooks();
+
+        /** The events they get; default all. */
+        Optional<List<String>> defaultEvents();
+
+        /** json or slack. */
+        @WithDefault("json")
+        String defaultFormat();
+
+        /** The environment variable holding their HMAC secret; unset: unsigned. */
+        Optional<String> defaultSecretEnv();
+
+        /** The wait after a first failed delivery; it doubles after each failure up to {@link #maxRetry}. */
+        @WithDefault("500ms")
+        Duration firstRetry();
+
+        @WithDefault("1m")
+        Duration maxRetry();
+    }
+
     /** How often the engine looks at active rollouts. */
     @WithDefault("100ms")
     Duration tick();

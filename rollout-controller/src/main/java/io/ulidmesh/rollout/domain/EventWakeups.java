@@ -11,6 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EventWakeups {
     private final Map<String, Set<Runnable>> waiting = new ConcurrentHashMap<>();
+    private final Set<Runnable> any = ConcurrentHashMap.newKeySet();
+
+    /** Runs {@code wake} at every ring of any rollout (the notification sender). */
+    public void onAny(Runnable wake) {
+        any.add(wake);
+    }
 
     /** Runs {@code wake} at every ring of {@code rolloutId} until the returned handle is closed. */
     public AutoCloseable register(String rolloutId, Runnable wake) {
@@ -23,6 +29,7 @@ public final class EventWakeups {
 
     /** The rollout has new events. */
     public void ring(String rolloutId) {
+        any.forEach(Runnable::run);
         Set<Runnable> wakes = waiting.get(rolloutId);
         if (wakes != null) {
             wakes.forEach(Runnable::run);

@@ -123,6 +123,12 @@ public class RolloutMetrics implements MetricsPort {
     }
 
     @Override
+    public void notification(String outcome) {
+        Counter.builder("ulidmesh.rollout.notifications").description("Notification delivery attempts, by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    @Override
     public void rollback(String reason) {
         rollbacks(reason).increment();
     }

@@ -38,6 +38,7 @@ final class RolloutEventRows {
                 appended = new RolloutEventRecord(rolloutId, rs.getLong(1), rs.getTimestamp(2).toInstant(), type,
                         phase == null ? "" : phase, message, actor);
             }
+            OutboxRows.write(c, appended);
             notifyWatchers(c, rolloutId);
             return appended;
         }

@@ -100,7 +100,8 @@ public final class PlanParser {
             nodes.problem(root, "the plan must be a mapping with name, phases, signals and rollback");
             return null;
         }
-        Map<String, NodeTuple> fields = nodes.fields(map, "", Set.of("name", "description", "interval", "signals", "rollback", "phases"));
+        Map<String, NodeTuple> fields = nodes.fields(map, "", Set.of("name", "description", "interval", "signals", "rollback", "phases",
+                "notifications"));
         String name = nodes.requiredText(fields, map, "", "name");
         if (name != null && !NAME.matcher(name).matches()) {
             nodes.problem(fields.get("name").getValueNode(), "name: '" + name + "' must match " + NAME.pattern());
@@ -128,7 +129,9 @@ public final class PlanParser {
         } else {
             phases = phases(fields.get("phases").getValueNode());
         }
-        return new Plan(name, interval, signals, rules, phases);
+        List<NotificationSpec> notifications = fields.containsKey("notifications")
+                ? NotificationsParser.parse(nodes, fields.get("notifications").getValueNode(), request, allowlist) : List.of();
+        return new Plan(name, interval, signals, rules, phases, notifications);
     }
 
     private List<SignalSpec> signals(Node node) {

@@ -20,14 +20,22 @@ public final class SignalAllowlist {
     public static final String URLS = "ulidmesh.rollout.allowed-signal-urls";
     public static final String TARGETS = "ulidmesh.rollout.allowed-health-targets";
     public static final String DEFAULT_URL = "ulidmesh.rollout.prometheus-url";
+    public static final String WEBHOOKS = "ulidmesh.rollout.allowed-webhook-urls";
     private static final int MAX_URL = 2048;
 
     private final URI defaultUrl;
     private final List<URI> prefixes = new ArrayList<>();
     private final Set<String> targets = new LinkedHashSet<>();
+    private final List<URI> webhooks = new ArrayList<>();
 
     /** A bad entry is an IllegalArgumentException naming its setting, so the service does not start with it. */
     public SignalAllowlist(String defaultUrl, List<String> allowedUrls, List<String> allowedTargets) {
+        this(defaultUrl, allowedUrls, allowedTargets, List.of());
+    }
+
+    /** With the URL prefixes plans' notification webhooks must be under ({@value #WEBHOOKS}; none: plans may name none). */
+    public SignalAllowlist(String defaultUrl, List<String> allowedUrls, List<String> allowedTargets, List<String> allowedWebhooks) {
+        allowedWebhooks.stream().map(String::strip).filter(u -> !u.isEmpty()).forEach(u -> webhooks.add(setting(WEBHOOKS, u)));
         this.defaultUrl = setting(DEFAULT_URL, defaultUrl);
         allowedUrls.stream().map(String::strip).filter(u -> !u.isEmpty()).forEach(u -> prefixes.add(setting(URLS, u)));
         for (String t : allowedTargets) {
@@ -131,7 +139,20 @@ public final class SignalAllowlist {
         return problems;
     }
 
+    /** Why a plan's webhook may not be called (not under {@value #WEBHOOKS}), or null. */
+    public String webhookProblem(String url) {
+        String syntax = urlProblem(url);
+        if (syntax != null) {
+            return syntax;
+        }
+        return under(webhooks, URI.create(url)) ? null : "'" + url + "' is not under an allowed webhook URL (" + WEBHOOKS + ")";
+    }
+
     private boolean allowed(URI url) {
+        return under(prefixes, url);
+    }
+
+    private static boolean under(List<URI> prefixes, URI url) {
         return prefixes.stream().anyMatch(p -> p.getScheme().equalsIgnoreCase(url.getScheme())
                 && p.getHost().equalsIgnoreCase(url.getHost()) && port(p) == port(url) && under(path(url), path(p)));
     }

@@ -25,4 +25,8 @@ public interface MetricsPort {
      */
     default void threshold(String signal, String bound, double value) {
     }
+
+    /** A notification delivery attempt: delivered, retried (failed, tried again later) or refused (webhook not allowed). */
+    default void notification(String outcome) {
+    }
 }
