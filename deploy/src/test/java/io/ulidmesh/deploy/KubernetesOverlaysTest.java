@@ -105,7 +105,7 @@ class KubernetesOverlaysTest {
         });
         assertThat(map(find(docs, "Deployment", "rollout-controller").get("spec")).get("replicas"))
                 .as("a leader and a standby").isEqualTo(2);
-        assertThat(kind(docs, "NetworkPolicy")).as("the base's policies").hasSize(5);
+        assertThat(kind(docs, "NetworkPolicy")).as("the base's policies, the console's among them").hasSize(6);
     }
 
     @Test
