@@ -42,11 +42,11 @@ import org.postgresql.PGConnection;
  */
 public final class ResolutionBench {
     private final LoadSpec spec;
-    private final GrpcTargets targets;
-    private final GrpcTargets.RoundRobin<ResolutionServiceGrpc.ResolutionServiceFutureStub> stubs;
+    final GrpcTargets targets;
+    final GrpcTargets.RoundRobin<ResolutionServiceGrpc.ResolutionServiceFutureStub> stubs;
     private final String jdbc;
 
-    private ResolutionBench(LoadSpec spec) {
+    ResolutionBench(LoadSpec spec) {
         this.spec = spec;
         this.targets = new GrpcTargets(spec);
         this.stubs = targets.stubs(ResolutionServiceGrpc::newFutureStub);
@@ -240,7 +240,16 @@ public final class ResolutionBench {
                 }
             }
         }
-        int clusters = 50;
+        List<String> origins = traceClusters(50);
+        Op trace = Op.listenable(() -> stubs.next().trace(TraceRequest.newBuilder()
+                .setUlid(origins.get(ThreadLocalRandom.current().nextInt(origins.size()))).setMaxDepth(3).build()));
+        LoadSpec traceSpec = spec.withConcurrency(Integer.parseInt(spec.option("trace-concurrency", "8")));
+        LoadResult flat = LoadGenerator.run("Trace depth 3, 100 related, 1M", traceSpec, trace);
+        LoadGenerator.run("Trace at flat-out/2", traceSpec.atRate((long) (flat.opsPerSecond() / 2)), trace);
+    }
+
+    /** Registers {@code clusters} origins with exactly 100 related references each (4, then 16, then 80); returns the origins. */
+    List<String> traceClusters(int clusters) throws Exception {
         List<String> origins = new ArrayList<>();
         for (int k = 0; k < clusters; k++) {
             List<RegisterRequest> items = new ArrayList<>();
@@ -271,21 +280,16 @@ public final class ResolutionBench {
         if (related != 100) {
             throw new IllegalStateException("expected 100 related references, got " + related);
         }
-        Op trace = Op.listenable(() -> stubs.next().trace(TraceRequest.newBuilder()
-                .setUlid(origins.get(ThreadLocalRandom.current().nextInt(origins.size()))).setMaxDepth(3).build()));
-        LoadSpec traceSpec = spec.withConcurrency(Integer.parseInt(spec.option("trace-concurrency", "8")));
-        LoadResult flat = LoadGenerator.run("Trace depth 3, 100 related, 1M", traceSpec, trace);
-        LoadGenerator.run("Trace at flat-out/2", traceSpec.atRate((long) (flat.opsPerSecond() / 2)), trace);
+        return origins;
     }
 
-    private static RegisterRequest item(String ulid, String system, long n) {
+    static RegisterRequest item(String ulid, String system, long n) {
         return RegisterRequest.newBuilder().setUlid(ulid).setSystem(system).setReferenceType("job")
                 .setReference("jobs/" + n).build();
     }
 
-    /** Streams {@code items} respecting gRPC flow control (sends only while the transport is ready). */
     /** {@code count} new references in {@code streams} equal lists. */
-    private List<List<RegisterRequest>> freshItems(int count, int streams) {
+    List<List<RegisterRequest>> freshItems(int count, int streams) {
         List<List<RegisterRequest>> perStream = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
             List<RegisterRequest> items = new ArrayList<>();
@@ -299,7 +303,7 @@ public final class ResolutionBench {
     }
 
     /** Sends each list on its own RegisterStream, all at once; returns how many were registered. */
-    private long streamAll(List<List<RegisterRequest>> perStream) throws Exception {
+    long streamAll(List<List<RegisterRequest>> perStream) throws Exception {
         List<CompletableFuture<RegisterStreamResponse>> done = new ArrayList<>();
         for (List<RegisterRequest> items : perStream) {
             done.add(CompletableFuture.supplyAsync(() -> stream(items)));
@@ -317,7 +321,8 @@ public final class ResolutionBench {
                 .getProcessCpuTime();
     }
 
-    private RegisterStreamResponse stream(List<RegisterRequest> items) {
+    /** Streams {@code items} respecting gRPC flow control (sends only while the transport is ready). */
+    RegisterStreamResponse stream(List<RegisterRequest> items) {
         CompletableFuture<RegisterStreamResponse> done = new CompletableFuture<>();
         ResolutionServiceGrpc.newStub(stubs.next().getChannel()).registerStream(
                 new ClientResponseObserver<RegisterRequest, RegisterStreamResponse>() {
