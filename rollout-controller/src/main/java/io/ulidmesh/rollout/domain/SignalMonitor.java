@@ -172,8 +172,13 @@ public final class SignalMonitor {
                         : "signal " + s.name() + " = " + Numbers.text(value) + " breaches rule '" + rule.describe() + "'";
                 what += " (" + v.inARow() + " in a row)";
             }
+            if (v.fires() && rule.dryRun()) {
+                // recorded with its event like any breach, and never a rollback; the count goes on
+                what += "; dry run: it would roll back phase " + phase.name() + ", nothing is changed";
+                LOG.infof("rollout %s dry-run rule fired: %s", r.id(), what);
+            }
             store.saveBreachCount(r.id(), phase, i, v.inARow(), what, RolloutLog.CONTROLLER);
-            if (v.fires()) {
+            if (v.fires() && !rule.dryRun()) {
                 return Optional.of(new Breach(what, detectedNanos));
             }
         }

@@ -209,7 +209,7 @@ public final class PlanParser {
                 nodes.problem(items.get(i), path + ": must be a mapping like { signal: error_rate, above: 5, for: 1 }");
                 continue;
             }
-            Map<String, NodeTuple> f = nodes.fields(m, path, Set.of("signal", "above", "below", "for"));
+            Map<String, NodeTuple> f = nodes.fields(m, path, Set.of("signal", "above", "below", "for", "dry_run"));
             String signal = nodes.requiredText(f, m, path, "signal");
             if (signal != null && !declared.contains(signal)) {
                 nodes.problem(f.get("signal").getValueNode(), path + ".signal: '" + signal + "' is not declared under signals");
@@ -233,7 +233,11 @@ public final class PlanParser {
                     nodes.problem(forNode, path + ".for: '" + text + "' is not a whole number of breaches in a row");
                 }
             }
-            result.add(new RuleSpec(signal, above, below, forCount, PlanNodes.line(m)));
+            String dryRun = nodes.optionalText(f, path, "dry_run");
+            if (!dryRun.isEmpty() && !dryRun.equals("true") && !dryRun.equals("false")) {
+                nodes.problem(f.get("dry_run").getValueNode(), path + ".dry_run: '" + dryRun + "' is not true or false");
+            }
+            result.add(new RuleSpec(signal, above, below, forCount, PlanNodes.line(m), dryRun.equals("true")));
         }
         return result;
     }
