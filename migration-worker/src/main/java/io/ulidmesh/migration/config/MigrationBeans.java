@@ -3,6 +3,8 @@ package io.ulidmesh.migration.config;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.ulidmesh.migration.config.MigrationConfig.TargetConfig;
+import io.ulidmesh.migration.api.PrometheusQuery;
+import io.ulidmesh.migration.domain.AutoThrottle;
 import io.ulidmesh.migration.domain.Backfills;
 import io.ulidmesh.migration.domain.LockRetry;
 import io.ulidmesh.migration.domain.MigrationCatalog;
@@ -71,7 +73,20 @@ public class MigrationBeans {
     @Singleton
     Backfills backfills(Transitions transitions, TargetRegistry targets, MigrationRepository repository, MigrationListener listener,
                         MigrationConfig config) {
-        return new Backfills(transitions, targets, repository, listener, config.followInterval());
+        return new Backfills(transitions, targets, repository, listener, config.followInterval(), autoThrottle(config, listener));
+    }
+
+    private static AutoThrottle autoThrottle(MigrationConfig config, MigrationListener listener) {
+        MigrationConfig.AutoThrottleConfig c = config.autoThrottle();
+        PrometheusQuery promql = c.prometheusUrl().isPresent() && c.promql().isPresent()
+                ? new PrometheusQuery(c.prometheusUrl().get(), c.promql().get()) : null;
+        AutoThrottle throttle = new AutoThrottle(promql, c.promqlLimit(), c.maxReplicationLag().orElse(null), c.checkInterval(), listener);
+        if (throttle.enabled()) {
+            LOG.infof("auto-throttle: backfills wait while %s%s%s", promql == null ? "" : "PromQL '" + c.promql().get() + "' > " + c.promqlLimit(),
+                    promql != null && c.maxReplicationLag().isPresent() ? " or " : "",
+                    c.maxReplicationLag().map(lag -> "the target's replication lag > " + lag).orElse(""));
+        }
+        return throttle;
     }
 
     @Produces

@@ -2,6 +2,7 @@ package io.ulidmesh.migration.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +41,27 @@ public interface MigrationConfig {
      */
     @WithDefault("PT1M")
     Duration lockRetryBound();
+
+    /** Holding backfills back while the database is under strain (docs/migrations.md, "Auto-throttle"). */
+    AutoThrottleConfig autoThrottle();
+
+    interface AutoThrottleConfig {
+        /** Prometheus's base URL, e.g. http://prometheus:9090; with {@link #promql} it turns the PromQL signal on. */
+        Optional<URI> prometheusUrl();
+
+        /** The expression (e.g. replication lag in seconds); backfills wait while its largest value is over {@link #promqlLimit}. */
+        Optional<String> promql();
+
+        @WithDefault("0")
+        double promqlLimit();
+
+        /** Backfills on a PostgreSQL target wait while its replicas' replay lag (pg_stat_replication) is over this. */
+        Optional<Duration> maxReplicationLag();
+
+        /** How often the signals are read while a backfill runs, and the step in which it waits. */
+        @WithDefault("PT1S")
+        Duration checkInterval();
+    }
 
     /** Validate passes while the row count is at most this many percent below the Expand baseline. */
     @WithDefault("0.01")

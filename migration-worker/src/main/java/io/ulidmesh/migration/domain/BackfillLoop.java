@@ -39,10 +39,14 @@ final class BackfillLoop {
     private volatile long total;
     private long written;
 
-    BackfillLoop(MigrationRepository repository, MigrationListener listener, boolean catchUp) {
+    private final AutoThrottle autoThrottle;
+
+    /** {@code autoThrottle}: what holds a (non-catch-up) backfill back while the database is under strain. */
+    BackfillLoop(MigrationRepository repository, MigrationListener listener, boolean catchUp, AutoThrottle autoThrottle) {
         this.repository = repository;
         this.listener = listener;
         this.catchUp = catchUp;
+        this.autoThrottle = catchUp ? AutoThrottle.NONE : autoThrottle;
     }
 
     /** Batch size and throttle handed in by Tune; the loop picks them up before its next batch. */
@@ -99,7 +103,11 @@ final class BackfillLoop {
         boolean behindVerified = false;
         LOG.logf(catchUp ? Logger.Level.DEBUG : Logger.Level.INFO, "migration %s backfill of %s.%s runs: %d of %d rows have a ULID, pass %d from key %s, batch %d, max %d rows/s",
                 id, spec.target(), t.table(), done, total, pass, key == null ? "(first)" : key, batchSize, spec.maxRowsPerSecond());
+        AutoThrottle.Gate gate = autoThrottle.gate();
         while (!stopRequested()) {
+            if (!gate.pass(id, spec.target(), target, stop)) {
+                break;
+            }
             Tuning tuned = tuning.getAndSet(null);
             if (tuned != null) {
                 throttle = new Throttle(tuned.maxRowsPerSecond(), System.nanoTime());

@@ -50,8 +50,11 @@ public class Backfills {
     private record Job(BackfillLoop loop, Future<?> future) {
     }
 
+    private final AutoThrottle autoThrottle;
+
     public Backfills(Transitions transitions, TargetRegistry targets, MigrationRepository repository, MigrationListener listener,
-                     Duration followInterval) {
+                     Duration followInterval, AutoThrottle autoThrottle) {
+        this.autoThrottle = autoThrottle;
         this.transitions = transitions;
         this.targets = targets;
         this.repository = repository;
@@ -129,7 +132,7 @@ public class Backfills {
 
     /** Contract's catch-up pass, on the caller's session and thread: true when no NULL is left. */
     boolean catchUp(StoredMigration stored, TargetSession session) throws InterruptedException {
-        return new BackfillLoop(repository, listener, true).run(stored, session);
+        return new BackfillLoop(repository, listener, true, AutoThrottle.NONE).run(stored, session);
     }
 
     /** Hands a running backfill of {@code id}, if any, its new batch size and throttle for its next batch. */
@@ -154,7 +157,7 @@ public class Backfills {
             }
             awaitJob(id);
         }
-        BackfillLoop loop = new BackfillLoop(repository, listener, false);
+        BackfillLoop loop = new BackfillLoop(repository, listener, false, autoThrottle);
         listener.backfillRunning(id, loop::rate, loop::done, loop::total);
         jobs.put(id, new Job(loop, executor.submit(() -> runJob(id, loop))));
     }
@@ -219,7 +222,7 @@ public class Backfills {
                     return false;
                 }
                 try (TargetSession session = targets.open(m.spec().target())) {
-                    BackfillLoop loop = new BackfillLoop(repository, listener, true);
+                    BackfillLoop loop = new BackfillLoop(repository, listener, true, AutoThrottle.NONE);
                     loop.run(stored, session);
                     if (loop.written() > 0) {
                         LOG.infof("migration %s: %d appended rows given a ULID", id, loop.written());

@@ -23,6 +23,9 @@ public interface MigrationListener {
     /** A step on {@code target} waits {@code nanos} before retrying DDL that did not get its lock. */
     void lockWaited(String target, long nanos);
 
+    /** A backfill on {@code target} was held back {@code nanos} by the auto-throttle. */
+    void throttled(String target, long nanos);
+
     /** A migration on {@code target} was given a new batch size or throttle. */
     void tuned(String target);
 }

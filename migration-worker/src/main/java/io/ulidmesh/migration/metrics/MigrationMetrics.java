@@ -19,7 +19,8 @@ import java.util.function.LongSupplier;
  * (histogram), per running backfill {@code ulidmesh.backfill.rows.per.second}, {@code ulidmesh.backfill.rows.done}
  * (the table's rows with a ULID) and {@code ulidmesh.backfill.rows.in.table} (the table's rows, as last counted),
  * {@code ulidmesh.migration.validations} (by result), {@code ulidmesh.migration.steps} (by step and outcome) and
- * {@code ulidmesh.migration.tunes}, {@code ulidmesh.migration.lock.waits} and {@code ulidmesh.migration.lock.wait.seconds} (by target).
+ * {@code ulidmesh.migration.tunes}, {@code ulidmesh.migration.lock.waits} and {@code ulidmesh.migration.lock.wait.seconds}
+ * and {@code ulidmesh.migration.throttled.seconds} (by target).
  *
  * <p>No label carries a value a caller picks freely: {@code target} is a registered target's name
  * (chosen by an admin, one series per target that ran a backfill or validation), {@code migration}
@@ -83,6 +84,12 @@ public class MigrationMetrics implements MigrationListener {
         Counter.builder("ulidmesh.migration.lock.waits").description("Waits before retrying DDL whose lock was not granted within lock_timeout")
                 .tag("target", target).register(registry).increment();
         Counter.builder("ulidmesh.migration.lock.wait.seconds").description("Time spent waiting before retrying DDL whose lock was not granted")
+                .tag("target", target).register(registry).increment(nanos / 1e9);
+    }
+
+    @Override
+    public void throttled(String target, long nanos) {
+        Counter.builder("ulidmesh.migration.throttled.seconds").description("Seconds backfills were held back by the auto-throttle")
                 .tag("target", target).register(registry).increment(nanos / 1e9);
     }
 

@@ -28,7 +28,7 @@ class BackfillLoopTest {
     void everyRowGetsAUlidAndTheUlidsRiseInKeyOrder() throws Exception {
         try (Worker worker = new Worker(ROWS)) {
             String id = expanded(worker);
-            BackfillLoop loop = new BackfillLoop(worker.repository, worker.meters, false);
+            BackfillLoop loop = new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE);
 
             assertThat(run(worker, id, loop)).isTrue();
 
@@ -44,7 +44,7 @@ class BackfillLoopTest {
     void eachBatchIsCheckpointedBeforeItIsWritten() throws Exception {
         try (Worker worker = new Worker(ROWS)) {
             String id = expanded(worker);
-            run(worker, id, new BackfillLoop(worker.repository, worker.meters, false));
+            run(worker, id, new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE));
 
             List<String> log = new ArrayList<>(worker.log);
             assertThat(log).contains("write 1..1000", "write 1001..2000", "write 2001..2500");
@@ -68,7 +68,7 @@ class BackfillLoopTest {
                 }
             };
 
-            assertThat(run(worker, id, new BackfillLoop(worker.repository, worker.meters, false))).isTrue();
+            assertThat(run(worker, id, new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE))).isTrue();
 
             assertThat(worker.table.rows).hasSize(ROWS + 2);
             assertThat(worker.table.ulids()).doesNotContainNull().hasSize(ROWS + 2);
@@ -80,7 +80,7 @@ class BackfillLoopTest {
     void aStoppedRunKeepsItsCheckpointAndTheNextRunContinuesAfterIt() throws Exception {
         try (Worker worker = new Worker(ROWS)) {
             String id = expanded(worker);
-            BackfillLoop first = new BackfillLoop(worker.repository, worker.meters, false);
+            BackfillLoop first = new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE);
             worker.table.beforeWrite = table -> first.requestStop(); // stop requested during the first batch
 
             assertThat(run(worker, id, first)).isFalse();
@@ -103,7 +103,7 @@ class BackfillLoopTest {
                     table.failNextWrite = "connection lost";
                 }
             };
-            assertThatThrownBy(() -> run(worker, id, new BackfillLoop(worker.repository, worker.meters, false)))
+            assertThatThrownBy(() -> run(worker, id, new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE)))
                     .isInstanceOf(TargetFailure.class).hasMessage("connection lost");
             Checkpoint crashed = worker.transitions.stored(id).checkpoint();
             assertThat(crashed.key()).as("checkpointed ahead of the lost batch").isEqualTo("2000");
@@ -118,7 +118,7 @@ class BackfillLoopTest {
     /** A new run from the stored checkpoint finishes: every row has a unique ULID, and none written {@code before} changed. */
     private static void runAgainAndKeep(Worker worker, String id, Map<Long, String> before) throws InterruptedException {
         worker.table.beforeWrite = table -> { };
-        assertThat(run(worker, id, new BackfillLoop(worker.repository, worker.meters, false))).isTrue();
+        assertThat(run(worker, id, new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE))).isTrue();
         Map<Long, String> after = written(worker);
         assertThat(after).hasSize(ROWS);
         assertThat(after.values()).doesNotHaveDuplicates();

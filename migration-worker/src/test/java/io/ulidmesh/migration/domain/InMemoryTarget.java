@@ -61,6 +61,11 @@ final class InMemoryTarget implements TargetSession {
     }
 
     @Override
+    public double replicationLagSeconds() {
+        return 0;
+    }
+
+    @Override
     public TargetSql sql() {
         return SQL;
     }

@@ -52,7 +52,7 @@ final class Worker implements AutoCloseable {
         targets.register(TARGET, "jdbc:sqlite:/nowhere/crackerjack.db", "", "", "test");
         transitions = new Transitions(repository, meters);
         catalog = new MigrationCatalog(repository, transitions, targets);
-        backfills = new Backfills(transitions, targets, repository, meters, java.time.Duration.ofSeconds(1));
+        backfills = new Backfills(transitions, targets, repository, meters, java.time.Duration.ofSeconds(1), AutoThrottle.NONE);
         steps = new StepRunner(transitions, targets, backfills, meters, 0.01, new LockRetry(java.time.Duration.ofSeconds(1), meters));
     }
 
@@ -104,6 +104,11 @@ final class Worker implements AutoCloseable {
         @Override
         public void lockWaited(String target, long nanos) {
             steps.merge("lock wait", 1, Integer::sum);
+        }
+
+        @Override
+        public void throttled(String target, long nanos) {
+            steps.merge("throttled", 1, Integer::sum);
         }
 
         @Override

@@ -53,6 +53,9 @@ public interface TargetSession extends AutoCloseable {
      */
     List<String> lockHolders(TableRef t);
 
+    /** The largest replay lag of the target's replicas in seconds (PostgreSQL's pg_stat_replication); 0 without any. */
+    double replicationLagSeconds();
+
     /** Runs a group, reporting each statement to {@code log} before it runs. */
     void run(SqlGroup group, Consumer<String> log);
 

@@ -153,6 +153,21 @@ final class JdbcTargetSession implements TargetSession {
     }
 
     @Override
+    public double replicationLagSeconds() {
+        return call(() -> {
+            Optional<String> sql = dialect.replicationLag();
+            return sql.isEmpty() ? 0.0 : queryDouble(sql.get());
+        });
+    }
+
+    private double queryDouble(String sql) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getDouble(1);
+        }
+    }
+
+    @Override
     public List<String> lockHolders(TableRef t) {
         return call(() -> dialect.lockHolders(connection, t));
     }

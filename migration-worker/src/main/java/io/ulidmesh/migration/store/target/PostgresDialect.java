@@ -54,6 +54,11 @@ final class PostgresDialect extends SqlDialect {
         return List.of("SET LOCAL lock_timeout = '" + Math.max(1, timeout.toMillis()) + "ms'");
     }
 
+    @Override
+    public Optional<String> replicationLag() {
+        return Optional.of("SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication");
+    }
+
     /** From pg_locks and pg_stat_activity: who holds a lock on the table, oldest query first. */
     @Override
     public List<String> lockHolders(Connection connection, TableRef t) throws SQLException {

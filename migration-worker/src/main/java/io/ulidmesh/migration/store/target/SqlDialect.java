@@ -48,6 +48,11 @@ abstract class SqlDialect implements TargetSql {
         return List.of();
     }
 
+    /** A query of one number: the replicas' largest replay lag in seconds; none where the engine has no replicas. */
+    public Optional<String> replicationLag() {
+        return Optional.empty();
+    }
+
     /** The other sessions holding a lock on the table; none known by default. */
     public List<String> lockHolders(Connection connection, TableRef t) throws SQLException {
         return List.of();
