@@ -8,6 +8,11 @@ import io.quarkus.runtime.StartupEvent;
 import io.ulidmesh.flags.domain.ChangeFeed;
 import io.ulidmesh.flags.domain.FlagTable;
 import io.ulidmesh.flags.domain.Flags;
+import io.ulidmesh.flags.domain.InProcessAgreement;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 import io.ulidmesh.flags.store.ChangeListener;
 import io.ulidmesh.flags.store.JdbcFlagRepository;
 import jakarta.annotation.Priority;
@@ -25,11 +30,19 @@ import java.util.Properties;
  */
 @Singleton
 public class FlagBeans {
+    private static final Logger LOG = Logger.getLogger(FlagBeans.class);
 
     @Produces
     @Singleton
-    Flags flags(AgroalDataSource dataSource) {
-        return new Flags(new JdbcFlagRepository(dataSource), new FlagTable(), new ChangeFeed(0));
+    Flags flags(AgroalDataSource dataSource, FlagConfig config, MeterRegistry registry) {
+        Counter warned = Counter.builder("ulidmesh.flag.in_process_inexact")
+                .description("Writes of a percentage flagd in-process providers pick other entities for").register(registry);
+        InProcessAgreement inProcess = new InProcessAgreement(config.sync().inexactPercentages(),
+                Pattern.compile(config.sync().inProcessFlags()), message -> {
+                    LOG.warn(message);
+                    warned.increment();
+                });
+        return new Flags(new JdbcFlagRepository(dataSource), new FlagTable(), new ChangeFeed(0), inProcess);
     }
 
     @Produces

@@ -19,11 +19,18 @@ public final class Flags {
     private final FlagRepository repository;
     private final FlagTable table;
     private final ChangeFeed feed;
+    private final InProcessAgreement inProcess;
 
     public Flags(FlagRepository repository, FlagTable table, ChangeFeed feed) {
+        this(repository, table, feed, InProcessAgreement.NONE);
+    }
+
+    /** {@code inProcess}: what a write does to a percentage flagd's in-process providers cannot express. */
+    public Flags(FlagRepository repository, FlagTable table, ChangeFeed feed, InProcessAgreement inProcess) {
         this.repository = repository;
         this.table = table;
         this.feed = feed;
+        this.inProcess = inProcess;
     }
 
     /** Fills the table from the database and moves the feed to its head; once, before anything reads. */
@@ -66,6 +73,7 @@ public final class Flags {
             }
             valid.add(checked);
         }
+        inProcess.check(valid);
         Written written = repository.set(valid, actor);
         if (written.changed()) {
             table.apply(written.commit());
