@@ -20,8 +20,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -80,7 +78,7 @@ public final class MigrationBench {
         };
         boolean writer = !engine.equals("duckdb");
         try {
-            try (Connection c = connect(url)) {
+            try (Connection c = InsertWriter.connect(url)) {
                 seed(c, engine, "jobs");
                 seed(c, engine, "jobs_offline");
             }
@@ -88,14 +86,14 @@ public final class MigrationBench {
             // Idle: the writer alone, the latency this machine gives an insert without any backfill.
             Histogram idleLatency = new Histogram(60_000_000L, 3);
             if (writer) {
-                try (Writer w = new Writer(url, "jobs_offline", writerRate, idleLatency)) {
+                try (InsertWriter w = new InsertWriter(url, "jobs_offline", writerRate, idleLatency)) {
                     Thread.sleep(10_000);
                 }
             }
             // Offline: the engine's ceiling, one statement (SQLite: one transaction) over every row.
             Histogram offlineLatency = new Histogram(60_000_000L, 3);
             double offline;
-            try (Connection c = connect(url); Writer w = writer ? new Writer(url, "jobs_offline", writerRate, offlineLatency) : null) {
+            try (Connection c = InsertWriter.connect(url); InsertWriter w = writer ? new InsertWriter(url, "jobs_offline", writerRate, offlineLatency) : null) {
                 try (Statement s = c.createStatement()) {
                     s.execute("ALTER TABLE jobs_offline ADD COLUMN job_ulid VARCHAR(26)");
                 }
@@ -114,7 +112,7 @@ public final class MigrationBench {
             Histogram onlineLatency = new Histogram(60_000_000L, 3);
             settle(url, engine);
             double online;
-            try (Writer w = writer ? new Writer(url, "jobs", writerRate, onlineLatency) : null) {
+            try (InsertWriter w = writer ? new InsertWriter(url, "jobs", writerRate, onlineLatency) : null) {
                 online = online(engine, name, url);
             }
             System.out.printf(Locale.ROOT, "%-10s %9d %14.0f %14.0f %7.2f %22s %22s %22s%n", engine, rows, offline, online, online / offline,
@@ -135,7 +133,7 @@ public final class MigrationBench {
      * pays for the checkpoints its own writes cause.
      */
     private void settle(String url, String engine) throws SQLException {
-        try (Connection c = connect(url); Statement s = c.createStatement()) {
+        try (Connection c = InsertWriter.connect(url); Statement s = c.createStatement()) {
             s.execute(engine.equals("sqlite") ? "PRAGMA wal_checkpoint(TRUNCATE)" : "CHECKPOINT");
         }
     }
@@ -215,62 +213,9 @@ public final class MigrationBench {
         }
     }
 
-    /** Inserts rows the way old application code does (no ULID) at a fixed rate, timing each insert. */
-    private static final class Writer implements AutoCloseable {
-        /** Ids of inserted rows, far above the seeded ones and never reused across writers. */
-        private static final java.util.concurrent.atomic.AtomicLong NEXT_ID = new java.util.concurrent.atomic.AtomicLong(100_000_000L);
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread;
-
-        Writer(String url, String table, int rate, Histogram latency) {
-            long intervalNanos = 1_000_000_000L / rate;
-            thread = new Thread(() -> {
-                try (Connection c = connect(url);
-                     PreparedStatement insert = c.prepareStatement("INSERT INTO " + table + " (id, legacy_id, created_at, payload)"
-                             + " VALUES (?, ?, CURRENT_TIMESTAMP, 'new')")) {
-                    long due = System.nanoTime();
-                    while (running.get()) {
-                        long now = System.nanoTime();
-                        if (now < due) {
-                            TimeUnit.NANOSECONDS.sleep(due - now);
-                        }
-                        long next = NEXT_ID.getAndIncrement();
-                        insert.setLong(1, next);
-                        insert.setString(2, "job-" + next);
-                        insert.executeUpdate();
-                        latency.recordValueWithExpectedInterval((System.nanoTime() - due) / 1000, intervalNanos / 1000);
-                        due += intervalNanos;
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException("writer failed", e);
-                }
-            }, "writer-" + table);
-            thread.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join();
-        }
-    }
-
     private static String latency(Histogram h) {
         return String.format(Locale.ROOT, "%.1f/%.1f/%.1f", h.getValueAtPercentile(50) / 1000.0,
                 h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
-    }
-
-    private static Connection connect(String url) throws SQLException {
-        if (url.startsWith("jdbc:postgresql:")) {
-            return DriverManager.getConnection(url, "postgres", "");
-        }
-        Connection c = DriverManager.getConnection(url);
-        if (url.startsWith("jdbc:sqlite:")) {
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA busy_timeout = 10000");
-            }
-        }
-        return c;
     }
 
     private String createPgDatabase(String name) throws SQLException {
