@@ -5,6 +5,7 @@ import io.ulidmesh.bench.core.LoadGenerator;
 import io.ulidmesh.bench.core.LoadResult;
 import io.ulidmesh.bench.core.LoadSpec;
 import io.ulidmesh.bench.core.Op;
+import io.ulidmesh.bench.core.ProcessCpu;
 import io.ulidmesh.proto.resolution.v1.BatchResolveRequest;
 import io.ulidmesh.proto.resolution.v1.EchoRequest;
 import io.ulidmesh.proto.resolution.v1.RegisterRequest;
@@ -44,11 +45,26 @@ public final class RegistryScaleBench {
     private final LoadSpec spec;
     private final ResolutionBench bench;
     private final String jdbc;
+    /** The service's own CPU (--service-pid), for figures per core-second; null when not given. */
+    private final ProcessCpu serviceCpu;
 
     private RegistryScaleBench(LoadSpec spec) {
         this.spec = spec;
         this.bench = new ResolutionBench(spec);
         this.jdbc = spec.option("jdbc", "jdbc:postgresql://127.0.0.1:5432/ulidmesh_bench_scale");
+        this.serviceCpu = ProcessCpu.of(Long.parseLong(spec.option("service-pid", "0")));
+    }
+
+    /** Runs {@code load}, and prints how many items it served per second of the service's own CPU. */
+    private LoadResult perCore(String name, LoadSpec load, Op op, int itemsPerOp) {
+        double before = serviceCpu == null ? 0 : serviceCpu.seconds();
+        LoadResult result = LoadGenerator.run(name, load, op, itemsPerOp);
+        if (serviceCpu != null) {
+            double used = serviceCpu.seconds() - before;
+            System.out.printf("  %s: service CPU %.2f s over %.2f s = %,.0f items per service core-second%n", name,
+                    used, result.seconds(), result.ops() * (double) itemsPerOp / used);
+        }
+        return result;
     }
 
     public static void main(String[] args) throws Exception {
@@ -128,7 +144,7 @@ public final class RegistryScaleBench {
         EchoRequest ping = EchoRequest.newBuilder().setPayload("ping").build();
         Op echo = Op.listenable(() -> bench.stubs.next().echo(ping));
         LoadGenerator.run("(warm-up, discarded) Resolve", spec, resolve);
-        LoadResult flat = LoadGenerator.run("Resolve random, " + at, spec, resolve);
+        LoadResult flat = perCore("Resolve random, " + at, spec, resolve, 1);
         cost.put("Resolve, µs per call (flat out)", 1e6 / flat.opsPerSecond());
         long rate = Long.parseLong(spec.option("rate", "2000"));
         LoadResult echoAtRate = LoadGenerator.run("Echo at " + rate + "/s", spec.atRate(rate), echo);
@@ -142,7 +158,7 @@ public final class RegistryScaleBench {
         for (int i = 0; i + 1000 <= keys.size(); i += 1000) {
             batches.add(BatchResolveRequest.newBuilder().addAllUlids(keys.subList(i, i + 1000)).build());
         }
-        LoadResult batch = LoadGenerator.run("BatchResolve(1000) random, " + at,
+        LoadResult batch = perCore("BatchResolve(1000) random, " + at,
                 spec.withConcurrency(Math.min(spec.concurrency(), 16)), Op.listenable(() -> bench.stubs.next()
                         .batchResolve(batches.get(ThreadLocalRandom.current().nextInt(batches.size())))), 1000);
         cost.put("BatchResolve, µs per ULID", 1e6 / batch.itemsPerSecond());
@@ -159,8 +175,8 @@ public final class RegistryScaleBench {
         List<String> origins = bench.traceClusters(20);
         Op trace = Op.listenable(() -> bench.stubs.next().trace(TraceRequest.newBuilder()
                 .setUlid(origins.get(ThreadLocalRandom.current().nextInt(origins.size()))).setMaxDepth(3).build()));
-        LoadResult traces = LoadGenerator.run("Trace depth 3, 100 related, " + at,
-                spec.withConcurrency(Integer.parseInt(spec.option("trace-concurrency", "8"))), trace);
+        LoadResult traces = perCore("Trace depth 3, 100 related, " + at,
+                spec.withConcurrency(Integer.parseInt(spec.option("trace-concurrency", "8"))), trace, 1);
         cost.put("Trace, µs per call (flat out)", 1e6 / traces.opsPerSecond());
         return cost;
     }

@@ -31,6 +31,8 @@ public final class Registry {
     private final MonotonicUlidGenerator generator;
     private final Cache<Ulid, RegisteredReference> cache;
     private final RegistryListener listener;
+    /** Systems, reference types and actors are few; cached entries share one copy of each. */
+    private final TextPool texts = new TextPool(10_000);
 
     public Registry(ReferenceStore store, MonotonicUlidGenerator generator, long cacheSize, RegistryListener listener) {
         this.store = store;
@@ -253,7 +255,7 @@ public final class Registry {
         listener.cacheLookups(found.size(), misses.size());
         if (!misses.isEmpty()) {
             for (RegisteredReference r : store.find(misses)) {
-                cache.put(r.ulid(), r);
+                cache.put(r.ulid(), texts.compact(r));
                 found.put(r.ulid(), r);
             }
         }
