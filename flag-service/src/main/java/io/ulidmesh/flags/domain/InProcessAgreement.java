@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * Whether a percentage picks the same entities in flagd's in-process providers as the cohort hash.
- * flagd's {@code fractional} (the Java provider's Fractional, as the Go flagd's) buckets on the
+ * flagd's {@code fractional} (the Java provider's Fractional, 0.11.15) buckets on the
  * absolute value of the signed 32-bit murmur3 hash, so an entity with hash h and one with 2^32 - h
  * always land together, while the cohort hash puts them at opposite ends of 0..9999: only 0 and
  * 10000 basis points agree for every entity (docs/openfeature.md, "fractional"). Writes that set
