@@ -1,8 +1,8 @@
 // Drives Debian's Chromium (playwright-core) through the console against the real mesh.
 // Run by ConsoleBrowserIT:  node console-e2e.mjs  with CONSOLE_URL, VIEWER_TOKEN, OPERATOR_TOKEN,
 // OTHER_OPERATOR_TOKEN, TRACE_ULID, TARGET, SHOTS_DIR in the environment. It talks to the IT on
-// stdout/stdin: "PUSH_BREACH <rollout id>" asks it to report a breaching signal value (services push
-// signals; the console has no such button), and it answers "PUSHED". Exits non-zero on any failure.
+// stdout/stdin: "PUSH <value> <rollout id>" asks it to report a value of the plan's push signal
+// (services push signals; the console has no such button), and it answers "PUSHED". Exits non-zero on any failure.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,6 +81,11 @@ async function signIn(token) {
 }
 
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+// First contentful paint of the page just loaded, in ms (Chromium's paint timing).
+const firstPaint = (page) => page.evaluate(() => {
+  const p = performance.getEntriesByName('first-contentful-paint')[0];
+  return p ? Math.round(p.startTime) : -1;
+});
 const timings = {};
 
 try {
@@ -89,10 +94,7 @@ try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 700 } });
     const page = await context.newPage();
     await page.goto(`${BASE}/login`);
-    timings.loginFirstPaintMs = await page.evaluate(() => {
-      const p = performance.getEntriesByName('first-contentful-paint')[0];
-      return p ? Math.round(p.startTime) : -1;
-    });
+    timings.signInFirstPaintMs = await firstPaint(page);
     await shot(page, 'sign-in');
     await context.close();
   }
@@ -125,9 +127,24 @@ try {
   check(migrationDone, 'the migration progress bar is full');
   await page.waitForFunction(() => document.querySelector('#live-status')?.textContent.startsWith('live'));
   await shot(page, 'rollout-live');
+  {
+    // First paint of the list and of a live detail page with the mesh running, each in a fresh tab.
+    for (const [name, path] of [['listFirstPaintMs', '/rollouts'], ['detailFirstPaintMs', `/rollouts/${rolloutId}`]]) {
+      const tab = await operator.context.newPage();
+      await tab.goto(`${BASE}${path}`);
+      await tab.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
+      timings[name] = await firstPaint(tab);
+      await tab.close();
+    }
+  }
 
+  // Two healthy values first, so the chart has a line below its threshold.
+  for (const value of [1.5, 2.5]) {
+    check(await ask(`PUSH ${value} ${rolloutId}`) === 'PUSHED', `the IT pushed ${value}`);
+    await page.waitForTimeout(1200);
+  }
   // A pushed breach turns it ROLLED_BACK on screen within 2 s.
-  const pushed = await ask(`PUSH_BREACH ${rolloutId}`);
+  const pushed = await ask(`PUSH 9 ${rolloutId}`);
   check(pushed === 'PUSHED', `the IT pushed the breach (${pushed})`);
   const t0 = Date.now();
   await page.waitForFunction(() => document.querySelector('#rollout-state')?.dataset.state === 'ROLLED_BACK', null, { timeout: 10000 });

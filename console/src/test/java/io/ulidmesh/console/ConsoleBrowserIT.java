@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
  * The console in a real browser: Debian's Chromium driven by playwright-core
  * ({@code src/test/browser/console-e2e.mjs}) against the four services and the console, all real
  * processes. The script asserts each scenario of issue 18 and saves a screenshot of each page to
- * {@code target/console-screenshots}; this test seeds the mesh, pushes the breaching signal when
- * the script asks, and asserts the script's exit code and screenshots.
+ * {@code target/console-screenshots}; this test seeds the mesh, pushes the signal values the script
+ * asks for, and asserts the script's exit code and screenshots.
  */
 class ConsoleBrowserIT {
     private static final Path SCRIPT = Path.of("src", "test", "browser", "console-e2e.mjs");
@@ -75,8 +75,9 @@ class ConsoleBrowserIT {
             for (String line; (line = lines.readLine()) != null; ) {
                 System.out.println("[browser] " + line);
                 out.add(line);
-                if (line.startsWith("PUSH_BREACH ")) {
-                    answers.println(pushBreach(line.substring("PUSH_BREACH ".length()).strip()));
+                if (line.startsWith("PUSH ")) {
+                    String[] words = line.split(" ");
+                    answers.println(push(Double.parseDouble(words[1]), words[2]));
                 }
             }
         } finally {
@@ -93,12 +94,12 @@ class ConsoleBrowserIT {
         }
     }
 
-    /** The breach the script waits for: a push signal above the plan's threshold, as a service would report it. */
-    private static String pushBreach(String rolloutId) {
+    /** A value of the plan's push signal (above 5 breaches), reported as a service would. */
+    private static String push(double value, String rolloutId) {
         ManagedChannel ch = TestChannels.to(mesh.controller.port());
         try {
             ReportSignalResponse r = RolloutServiceGrpc.newBlockingStub(TestChannels.withToken(ch, TestTokens.token("checkout", "service")))
-                    .reportSignal(ReportSignalRequest.newBuilder().setName("console_errors").setValue(9).putLabels("rollout_id", rolloutId).build());
+                    .reportSignal(ReportSignalRequest.newBuilder().setName("console_errors").setValue(value).putLabels("rollout_id", rolloutId).build());
             return r.getRolloutsEvaluated() == 1 ? "PUSHED" : "NOT_EVALUATED " + r;
         } finally {
             ch.shutdownNow();

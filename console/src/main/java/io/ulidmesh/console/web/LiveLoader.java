@@ -15,7 +15,14 @@ import io.ulidmesh.proto.rollout.v1.Rollout;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import io.ulidmesh.proto.rollout.v1.DeploymentHealth;
+import io.ulidmesh.proto.rollout.v1.GetDeploymentHealthRequest;
+import io.ulidmesh.proto.rollout.v1.RolloutHealth;
+import io.ulidmesh.proto.rollout.v1.SignalHealth;
+import io.ulidmesh.proto.rollout.v1.ThresholdHealth;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /** Fills a {@link LiveRollout} around its rollout: the flags it sets, its migrations, its signals. */
@@ -54,21 +61,58 @@ public class LiveLoader {
             }
         }
         if (readSignals) {
-            SignalReader.Reading reading = signals.read();
+            readSignals(token, live);
+        }
+    }
+
+    /**
+     * Each signal's value and thresholds: from the controller's GetDeploymentHealth (the user's token;
+     * active rollouts only), else from its gauges (a controller without that RPC).
+     */
+    private void readSignals(String token, LiveRollout live) {
+        Rollout r = live.rollout();
+        Map<String, Double> values = new HashMap<>();
+        try {
+            DeploymentHealth health = clients.controller(token).getDeploymentHealth(
+                    GetDeploymentHealthRequest.newBuilder().setId(r.getId()).build());
+            for (RolloutHealth rh : health.getRolloutsList()) {
+                if (!rh.getId().equals(r.getId())) {
+                    continue;
+                }
+                for (SignalHealth sh : rh.getSignalsList()) {
+                    Double above = null;
+                    Double below = null;
+                    for (ThresholdHealth t : sh.getThresholdsList()) {
+                        if (t.getBound().equals("above")) {
+                            above = above == null ? t.getThreshold() : Math.min(above, t.getThreshold());
+                        } else if (t.getBound().equals("below")) {
+                            below = below == null ? t.getThreshold() : Math.max(below, t.getThreshold());
+                        }
+                    }
+                    live.thresholds(sh.getName(), new LiveRollout.Thresholds(above, below));
+                    if (sh.getHasValue()) {
+                        values.put(sh.getName(), sh.getValue());
+                    }
+                }
+            }
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+                return;
+            }
             // The gauges hold every running plan's signals: keep those this plan names.
-            java.util.Map<String, Double> mine = new java.util.HashMap<>();
+            SignalReader.Reading reading = signals.read();
             reading.values().forEach((name, v) -> {
                 if (r.getPlanYaml().contains(name)) {
-                    mine.put(name, v);
+                    values.put(name, v);
                 }
             });
             reading.thresholds().forEach((name, t) -> {
-                if (mine.containsKey(name)) {
+                if (values.containsKey(name)) {
                     live.thresholds(name, t);
                 }
             });
-            live.signals(mine, Instant.now());
         }
+        live.signals(values, Instant.now());
     }
 
     static MigrationProgress progressOf(Migration m) {

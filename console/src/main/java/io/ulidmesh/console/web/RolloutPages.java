@@ -78,7 +78,7 @@ public class RolloutPages extends Pages {
         } catch (StatusRuntimeException e) {
             return Refusals.page("Rollout", s, MeshClients.CONTROLLER, e, "<p><a href=\"/rollouts\">Back to the rollouts</a></p>");
         }
-        loader.refresh(s.token(), live, false);
+        loader.refresh(s.token(), live, true);
         Rollout r = live.rollout();
         StringBuilder body = new StringBuilder();
         if (done != null && !done.isEmpty()) {
