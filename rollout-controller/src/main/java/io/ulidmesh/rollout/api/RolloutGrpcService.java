@@ -24,32 +24,30 @@ import io.ulidmesh.proto.rollout.v1.RolloutActionRequest;
 import io.ulidmesh.proto.rollout.v1.RolloutEvent;
 import io.ulidmesh.proto.rollout.v1.WatchRolloutRequest;
 import io.ulidmesh.rollout.domain.DeploymentHealth;
-import io.ulidmesh.rollout.domain.EngineThread;
 import io.ulidmesh.rollout.domain.EventFeed;
-import io.ulidmesh.rollout.domain.OperatorActions;
+import io.ulidmesh.rollout.domain.OperatorQueue;
 import io.ulidmesh.rollout.domain.Readiness;
 import io.ulidmesh.rollout.domain.RolloutQueries;
 import io.ulidmesh.rollout.domain.RolloutRecord;
 import io.ulidmesh.rollout.domain.RolloutView;
 import io.ulidmesh.common.text.InputText;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
-/** gRPC adapter of ulidmesh.rollout.v1.RolloutService: actions run on the engine thread, reads on the worker pool. */
+/** gRPC adapter of ulidmesh.rollout.v1.RolloutService: protobuf to domain and back; actions queue on OperatorQueue, reads run on the worker pool. */
 @GrpcService
 public class RolloutGrpcService extends MutinyRolloutServiceGrpc.RolloutServiceImplBase {
     private static final String LISTING = "ListRollouts";
-    private final OperatorActions actions;
-    private final EngineThread engine;
+    private final OperatorQueue actions;
     private final RolloutQueries queries;
     private final Readiness readiness;
     private final EventFeed feed;
     private final DeploymentHealth health;
 
-    public RolloutGrpcService(OperatorActions actions, EngineThread engine, RolloutQueries queries, Readiness readiness,
+    public RolloutGrpcService(OperatorQueue actions, RolloutQueries queries, Readiness readiness,
                               EventFeed feed, DeploymentHealth health) {
         this.actions = actions;
-        this.engine = engine;
         this.queries = queries;
         this.readiness = readiness;
         this.feed = feed;
@@ -59,7 +57,7 @@ public class RolloutGrpcService extends MutinyRolloutServiceGrpc.RolloutServiceI
     @Override
     public Uni<Rollout> createRollout(CreateRolloutRequest request) {
         String actor = Actor.current();
-        return onEngine(() -> actions.create(request.getPlanYaml(), request.getStart(), actor));
+        return answered(() -> actions.create(request.getPlanYaml(), request.getStart(), actor));
     }
 
     @Override
@@ -88,37 +86,37 @@ public class RolloutGrpcService extends MutinyRolloutServiceGrpc.RolloutServiceI
     @Override
     public Uni<Rollout> startRollout(RolloutActionRequest request) {
         String actor = Actor.current();
-        return onEngine(() -> actions.start(id(request), request.getReason(), actor));
+        return answered(() -> actions.start(id(request), request.getReason(), actor));
     }
 
     @Override
     public Uni<Rollout> pauseRollout(RolloutActionRequest request) {
         String actor = Actor.current();
-        return onEngine(() -> actions.pause(id(request), request.getReason(), actor));
+        return answered(() -> actions.pause(id(request), request.getReason(), actor));
     }
 
     @Override
     public Uni<Rollout> resumeRollout(RolloutActionRequest request) {
         String actor = Actor.current();
-        return onEngine(() -> actions.resume(id(request), request.getReason(), actor));
+        return answered(() -> actions.resume(id(request), request.getReason(), actor));
     }
 
     @Override
     public Uni<Rollout> promoteRollout(RolloutActionRequest request) {
         String actor = Actor.current();
-        return onEngine(() -> actions.promote(id(request), request.getReason(), actor));
+        return answered(() -> actions.promote(id(request), request.getReason(), actor));
     }
 
     @Override
     public Uni<Rollout> rollbackRollout(RolloutActionRequest request) {
         String actor = Actor.current();
-        return onEngine(() -> actions.rollback(id(request), request.getReason(), actor));
+        return answered(() -> actions.rollback(id(request), request.getReason(), actor));
     }
 
     @Override
     public Uni<Rollout> abortRollout(RolloutActionRequest request) {
         String actor = Actor.current();
-        return onEngine(() -> actions.abort(id(request), request.getReason(), actor));
+        return answered(() -> actions.abort(id(request), request.getReason(), actor));
     }
 
     /**
@@ -147,7 +145,7 @@ public class RolloutGrpcService extends MutinyRolloutServiceGrpc.RolloutServiceI
             InputText.plain("labels", request.getLabelsMap());
             String label = request.getLabelsMap().get("rollout_id");
             String only = label == null ? null : ProtoMapping.rolloutId("labels.rollout_id", label);
-            return engine.submit(() -> actions.report(request.getName(), request.getValue(), only, received));
+            return actions.report(request.getName(), request.getValue(), only, received);
         }).map(ProtoMapping::signalResult);
     }
 
@@ -172,9 +170,9 @@ public class RolloutGrpcService extends MutinyRolloutServiceGrpc.RolloutServiceI
         return ProtoMapping.rolloutId("id", request.getId());
     }
 
-    /** Runs an action on the engine thread, then reads the rollout it answers with on the worker pool. */
-    private Uni<Rollout> onEngine(Callable<RolloutRecord> action) {
-        return Uni.createFrom().completionStage(() -> engine.submit(action))
+    /** Once the queued action has run, reads the rollout it answers with on the worker pool. */
+    private Uni<Rollout> answered(Supplier<CompletableFuture<RolloutRecord>> action) {
+        return Uni.createFrom().completionStage(action)
                 .chain(r -> Blocking.call(() -> ProtoMapping.rollout(queries.view(r))));
     }
 

@@ -21,6 +21,7 @@ import io.ulidmesh.rollout.domain.EventWakeups;
 import io.ulidmesh.rollout.domain.FlagWriter;
 import io.ulidmesh.rollout.domain.MigrationDriver;
 import io.ulidmesh.rollout.domain.OperatorActions;
+import io.ulidmesh.rollout.domain.OperatorQueue;
 import io.ulidmesh.rollout.domain.Plans;
 import io.ulidmesh.rollout.domain.Readiness;
 import io.ulidmesh.rollout.domain.RollbackRunner;
@@ -180,6 +181,12 @@ public class RolloutBeans {
     OperatorActions actions(RolloutStore store, RolloutLog log, Plans plans, Leadership leadership, SignalMonitor signals,
                             RolloutDriver driver, MetricsPort metrics) {
         return new OperatorActions(store, log, plans, leadership, signals, driver, metrics);
+    }
+
+    @Produces
+    @Singleton
+    OperatorQueue operatorQueue(OperatorActions actions, EngineThread engine) {
+        return new OperatorQueue(actions, engine);
     }
 
     @Produces

@@ -94,8 +94,10 @@ public final class EventFeed {
                         after = e.sequence();
                     }
                 } catch (RuntimeException e) {
-                    close();
-                    sink.failed(e);
+                    // a watch closed meanwhile (the client went away) gets no failure after its end
+                    if (closeNow()) {
+                        sink.failed(e);
+                    }
                     return;
                 }
                 missed = pending.addAndGet(-missed);
@@ -104,13 +106,22 @@ public final class EventFeed {
 
         @Override
         public void close() {
-            if (closed.compareAndSet(false, true) && registration != null) {
+            closeNow();
+        }
+
+        /** True when this call closed it. */
+        private boolean closeNow() {
+            if (!closed.compareAndSet(false, true)) {
+                return false;
+            }
+            if (registration != null) {
                 try {
                     registration.close();
                 } catch (Exception ignored) {
                     // removing a callback from a map does not fail
                 }
             }
+            return true;
         }
     }
 
