@@ -95,6 +95,13 @@ class RolloutCommandsIT {
         await(id, phase(0, "PHASE_BAKING"));
         Cli.Run signal = admin.run("rollout", "signal", "cli_errors", "1");
         assertThat(signal.out().strip()).isEqualTo("signal cli_errors = 1: evaluated by 1 running rollout");
+        Cli.Run health = admin.run("rollout", "health", id);
+        assertThat(health.code()).as(health.toString()).isZero();
+        assertThat(health.out()).containsPattern("rollout " + id + "  cli-watch  (RUNNING|COMPLETED)")
+                .containsPattern("cli_watch_a +on +on +v1").containsPattern("cli_errors +1 +push +cli_errors above 5")
+                .contains("alerts: no Alertmanager configured");
+        assertThat(admin.run("rollout", "health", id, "-o", "json").json().getAsJsonArray("rollouts").get(0).getAsJsonObject()
+                .getAsJsonArray("signals").get(0).getAsJsonObject().get("value").getAsDouble()).isEqualTo(1.0);
 
         Cli.Run watch = watching.get(90, TimeUnit.SECONDS);
         assertThat(watch.code()).as(watch.toString()).isZero();
