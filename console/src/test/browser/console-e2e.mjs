@@ -87,6 +87,19 @@ const firstPaint = (page) => page.evaluate(() => {
   return p ? Math.round(p.startTime) : -1;
 });
 const timings = {};
+const pagesChecked = [];
+
+// Every visible control has a name a screen reader reads: a <label>, aria-label or aria-labelledby.
+async function checkLabels(page) {
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+    .filter((el) => {
+      if (el.tagName === 'BUTTON') return !el.textContent.trim() && !el.getAttribute('aria-label');
+      return !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby');
+    })
+    .map((el) => el.outerHTML.slice(0, 80)));
+  check(unlabelled.length === 0, `${page.url()}: unlabelled controls ${unlabelled}`);
+  pagesChecked.push(new URL(page.url()).pathname);
+}
 
 try {
   // --- Sign-in page, and first paint -------------------------------------------------------
@@ -109,6 +122,7 @@ try {
   const badLines = await page.locator('tr.bad[data-line]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.line)));
   check(badLines.includes(7) && badLines.includes(10), `lint problems at lines 7 and 10, got ${badLines}`);
   await shot(page, 'start-lint');
+  await checkLabels(page);
 
   await page.getByLabel('Plan', { exact: true }).fill(PLAN);
   await page.getByRole('button', { name: 'Check' }).click();
@@ -127,6 +141,7 @@ try {
   check(migrationDone, 'the migration progress bar is full');
   await page.waitForFunction(() => document.querySelector('#live-status')?.textContent.startsWith('live'));
   await shot(page, 'rollout-live');
+  await checkLabels(page);
   {
     // First paint of the list and of a live detail page with the mesh running, each in a fresh tab.
     for (const [name, path] of [['listFirstPaintMs', '/rollouts'], ['detailFirstPaintMs', `/rollouts/${rolloutId}`]]) {
@@ -204,6 +219,16 @@ try {
   await page.getByRole('button', { name: 'Evaluate' }).click();
   await page.locator('#evaluation').waitFor();
   await shot(page, 'flag-detail');
+  await checkLabels(page);
+
+  // A change without the session's CSRF token (as a form on another site would send it) is refused
+  // and changes nothing, though the browser sends the session cookie along.
+  const forged = await page.request.post(`${BASE}/flags/console_a`, {
+    form: { state: 'off', reason: 'forged', confirm: 'yes', expected_version: '0' }, maxRedirects: 0,
+  });
+  check(forged.status() === 403, `a change without the CSRF token is refused (${forged.status()})`);
+  await page.reload();
+  check((await page.locator('#flag-state').textContent()).startsWith('25%'), 'the refused change changed nothing');
 
   // Version conflict: the form was loaded, another operator changes the flag, the form is sent.
   await page.goto(`${BASE}/flags/console_a`);
@@ -231,12 +256,14 @@ try {
   await page.locator('#targets').waitFor();
   check(!(await page.content()).includes(process.env.TARGET_PASSWORD || 'no-password-given'), 'no password on the page');
   await shot(page, 'migrations');
+  await checkLabels(page);
   await page.goto(`${BASE}/registry`);
   await page.getByLabel('ULID').fill(env('TRACE_ULID'));
   await page.getByRole('button', { name: 'Resolve and trace' }).click();
   await page.locator('#trace-graph').waitFor();
   check(await page.locator('#trace-graph circle').count() >= 3, 'the trace graph has the related references');
   await shot(page, 'registry');
+  await checkLabels(page);
 
   // --- Keyboard and theme ---------------------------------------------------------------------
   await page.goto(`${BASE}/rollouts`);
@@ -251,6 +278,7 @@ try {
   await page.locator('#rollout-state').waitFor();
   await shot(page, 'rollout-dark');
 
+  console.log(`LABELLED ${pagesChecked.join(' ')}`);
   console.log(`TIMINGS ${JSON.stringify(timings)}`);
   console.log('OK');
 } catch (e) {
