@@ -5,12 +5,41 @@ import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.ulidmesh.flags.domain.ChangeFeed;
 import io.ulidmesh.flags.metrics.FlagMetrics;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /** Server streams fed by a change-feed subscription (Watch, flagd EventStream), counted as watchers. */
 final class ChangeStreams {
+    /**
+     * Watch setups (a snapshot or replay read from the database) run on these few threads, so a
+     * burst of new streams waits its turn instead of growing the shared worker pool to its maximum,
+     * where the threads then idled on (issue 17). Idle ones end after a minute.
+     */
+    private static final int SETUP_THREADS = 4;
+    private static final ThreadPoolExecutor SETUP = setupPool();
+
     private ChangeStreams() {
+    }
+
+    /** {@code stream} subscribed on the bounded setup pool (its setup may read the database). */
+    static <T> Multi<T> setUpOffTheEventLoop(Multi<T> stream) {
+        return stream.runSubscriptionOn(SETUP);
+    }
+
+    private static ThreadPoolExecutor setupPool() {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(SETUP_THREADS, SETUP_THREADS, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, "flag-stream-setup-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /**

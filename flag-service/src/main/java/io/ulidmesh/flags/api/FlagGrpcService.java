@@ -109,10 +109,10 @@ public class FlagGrpcService extends MutinyFlagServiceGrpc.FlagServiceImplBase {
         });
     }
 
-    /** Subscribed on a worker thread: the replay reads the history from the database. */
+    /** Subscribed on the bounded setup pool: the replay reads the history from the database. */
     @Override
     public Multi<FlagEvent> watch(WatchRequest request) {
-        return Blocking.subscribedOnWorker(ChangeStreams.<FlagEvent>open(metrics, emitter -> flags.watch(
+        return ChangeStreams.setUpOffTheEventLoop(ChangeStreams.<FlagEvent>open(metrics, emitter -> flags.watch(
                 request.getAfterRevision(),
                 snapshot -> ProtoMapping.snapshot(snapshot).forEach(emitter::emit),
                 commit -> ProtoMapping.events(commit).forEach(emitter::emit))));
