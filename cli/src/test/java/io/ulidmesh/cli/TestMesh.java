@@ -3,7 +3,6 @@ package io.ulidmesh.cli;
 import io.ulidmesh.testsupport.ServiceProcess;
 import io.ulidmesh.testsupport.TestPostgres;
 import io.ulidmesh.testsupport.TestTokens;
-import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -80,8 +79,7 @@ final class TestMesh {
 
     /** The test PostgreSQL server as host:port, for the worker's allowlist of target hosts. */
     static String postgresHostPort() {
-        URI uri = URI.create(TestPostgres.adminUrl().substring("jdbc:".length()));
-        return uri.getHost() + ":" + (uri.getPort() < 0 ? 5432 : uri.getPort());
+        return TestPostgres.hostPort();
     }
 
     /** The environment a user of this mesh would set: every address, and a token file of {@code role}. */

@@ -2,7 +2,6 @@ package io.ulidmesh.console;
 
 import io.ulidmesh.testsupport.ServiceProcess;
 import io.ulidmesh.testsupport.TestPostgres;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -41,7 +40,7 @@ final class BrowserMesh implements AutoCloseable {
                     Map.of()), starting);
             var flags = CompletableFuture.supplyAsync(() -> ServiceProcess.start("flag-service", database("console_flags", databases), Map.of()), starting);
             var worker = CompletableFuture.supplyAsync(() -> ServiceProcess.start("migration-worker", database("console_worker", databases), Map.of(
-                    "ulidmesh.migration.allowed-hosts", postgresHostPort())), starting);
+                    "ulidmesh.migration.allowed-hosts", TestPostgres.hostPort())), starting);
             var controller = flags.thenCombineAsync(worker, (f, w) -> ServiceProcess.start("rollout-controller",
                     database("console_controller", databases), Map.of("ulidmesh.rollout.flag-service", f.address(),
                             "ulidmesh.rollout.migration-worker", w.address(), "ulidmesh.rollout.prometheus-url", "http://127.0.0.1:9")), starting);
@@ -83,11 +82,6 @@ final class BrowserMesh implements AutoCloseable {
         String url = TestPostgres.createDatabase(purpose);
         databases.add(url);
         return url;
-    }
-
-    static String postgresHostPort() {
-        URI uri = URI.create(TestPostgres.adminUrl().substring("jdbc:".length()));
-        return uri.getHost() + ":" + (uri.getPort() < 0 ? 5432 : uri.getPort());
     }
 
     /** A fresh database for the worker to change, dropped at close. */

@@ -33,6 +33,12 @@ public final class TestPostgres {
         return env("ULIDMESH_TEST_PG_PASSWORD").orElse("");
     }
 
+    /** The server as host:port, e.g. for the migration worker's allowlist of target hosts. */
+    public static String hostPort() {
+        java.net.URI uri = java.net.URI.create(adminUrl().substring("jdbc:".length()));
+        return uri.getHost() + ":" + (uri.getPort() < 0 ? 5432 : uri.getPort());
+    }
+
     /** True when the server answers; without one, Quarkus Dev Services (Testcontainers) is the fallback. */
     public static boolean reachable() {
         try (Connection ignored = DriverManager.getConnection(adminUrl(), user(), password())) {

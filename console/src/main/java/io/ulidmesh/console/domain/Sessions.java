@@ -3,7 +3,6 @@ package io.ulidmesh.console.domain;
 import io.ulidmesh.common.auth.Caller;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -11,6 +10,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The console's sessions, in memory only (a restart signs everyone out, and no token is ever
@@ -23,9 +23,10 @@ public final class Sessions {
     private final Map<String, Session> byId = new ConcurrentHashMap<>();
     private final Duration lifetime;
     private final int max;
-    private final Clock clock;
+    private final Supplier<Instant> clock;
 
-    public Sessions(Duration lifetime, int max, Clock clock) {
+    /** {@code clock} says what time it is (Instant::now in production). */
+    public Sessions(Duration lifetime, int max, Supplier<Instant> clock) {
         this.lifetime = lifetime;
         this.max = max;
         this.clock = clock;
@@ -33,7 +34,7 @@ public final class Sessions {
 
     /** A new session for a verified caller and the token that proved it. */
     public Session open(Caller caller, String token, String via) {
-        Instant now = clock.instant();
+        Instant now = clock.get();
         Instant end = now.plus(lifetime);
         if (caller.expiresAt().isBefore(end)) {
             end = caller.expiresAt();
@@ -58,7 +59,7 @@ public final class Sessions {
         if (s == null) {
             return Optional.empty();
         }
-        if (!s.expiresAt().isAfter(clock.instant())) {
+        if (!s.expiresAt().isAfter(clock.get())) {
             byId.remove(id);
             return Optional.empty();
         }

@@ -12,7 +12,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.jboss.logging.Logger;
@@ -34,7 +33,7 @@ public class Web {
     public Web(ConsoleConfig config, ConsoleMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
-        this.sessions = new Sessions(config.sessionLifetime(), config.maxSessions(), Clock.systemUTC());
+        this.sessions = new Sessions(config.sessionLifetime(), config.maxSessions(), Instant::now);
     }
 
     public Sessions sessions() {
