@@ -7,6 +7,8 @@ import io.ulidmesh.proto.flags.v1.Flag;
 import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
 import io.ulidmesh.proto.flags.v1.GetFlagRequest;
 import io.ulidmesh.proto.flags.v1.SetFlagRequest;
+import io.ulidmesh.proto.flags.v1.SetFlagsRequest;
+import java.util.List;
 import io.ulidmesh.rollout.domain.port.FlagPort;
 import io.ulidmesh.rollout.domain.port.FlagState;
 import io.ulidmesh.rollout.domain.port.FlagVersionConflict;
@@ -40,6 +42,17 @@ public class FlagServiceClient implements FlagPort {
     public FlagState setFlag(String name, int basisPoints, long expectedVersion, String reason) throws FlagVersionConflict {
         return state(write("SetFlag " + name, () -> stub().setFlag(SetFlagRequest.newBuilder().setName(name)
                 .setBasisPoints(basisPoints).setExpectedVersion(expectedVersion).setReason(reason).build())));
+    }
+
+    @Override
+    public List<FlagState> setFlags(List<FlagWrite> writes) throws FlagVersionConflict {
+        SetFlagsRequest.Builder request = SetFlagsRequest.newBuilder();
+        for (FlagWrite w : writes) {
+            request.addFlags(SetFlagRequest.newBuilder().setName(w.name()).setBasisPoints(w.basisPoints())
+                    .setExpectedVersion(w.expectedVersion()).setReason(w.reason()));
+        }
+        String what = "SetFlags " + String.join(", ", writes.stream().map(FlagWrite::name).toList());
+        return write(what, () -> stub().setFlags(request.build())).getFlagsList().stream().map(FlagServiceClient::state).toList();
     }
 
     @Override

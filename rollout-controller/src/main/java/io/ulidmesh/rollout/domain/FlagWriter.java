@@ -6,6 +6,9 @@ import io.ulidmesh.rollout.domain.port.FlagPort;
 import io.ulidmesh.rollout.domain.port.FlagState;
 import io.ulidmesh.rollout.domain.port.FlagVersionConflict;
 import io.ulidmesh.rollout.domain.port.RolloutStore;
+import io.ulidmesh.rollout.domain.port.FlagPort;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -46,6 +49,111 @@ public final class FlagWriter {
         String message = compareAndSet(ch.subject(), "restore it to " + previousText(ch), now -> restoreOnce(ch, now, reason));
         store.updateChange(ch.markRestored());
         logSet(r, p, message);
+    }
+
+    /**
+     * Sets every journaled flag of a phase not yet applied in one SetFlags: flag-service changes
+     * them together under one revision, or none of them, so no reader sees the phase half applied.
+     * Each entry is rewritten to the flag as just read and committed before the write, which
+     * expects those versions; a lost race reads all again and retries, failing the step after
+     * {@value #ATTEMPTS} conflicts. A flag already at its target is only marked applied.
+     */
+    void applyAll(RolloutRecord r, PhaseRecord p, List<Change> entries, String reason) {
+        List<Change> pending = entries;
+        String conflict = "";
+        for (int attempt = 1; attempt <= ATTEMPTS && !pending.isEmpty(); attempt++) {
+            List<Change> journaled = new ArrayList<>();
+            List<FlagPort.FlagWrite> writes = new ArrayList<>();
+            List<String> messages = new ArrayList<>();
+            List<String> written = new ArrayList<>();
+            List<Change> already = new ArrayList<>();
+            for (Change ch : pending) {
+                Optional<FlagState> now = flags.getFlag(ch.subject());
+                String to = new FlagValue(ch.targetBasisPoints()).text();
+                if (now.isPresent() && now.get().basisPoints() == ch.targetBasisPoints()) {
+                    already.add(ch);
+                    messages.add("flag " + ch.subject() + " already " + to + " (version " + now.get().version() + ")");
+                    continue;
+                }
+                Change j = ch.withPrevious(now.isPresent(), now.map(FlagState::basisPoints).orElse(null),
+                        now.map(FlagState::version).orElse(null));
+                store.journalPrevious(j, p.name(), ch.equals(j) ? null : "flag " + ch.subject() + " changed since the phase's"
+                        + " journal was taken: " + previousText(ch) + " -> " + FlagState.text(now) + "; a rollback restores the latter",
+                        RolloutLog.CONTROLLER);
+                journaled.add(j);
+                writes.add(new FlagPort.FlagWrite(ch.subject(), ch.targetBasisPoints(), expectedVersion(now), reason));
+                written.add("flag " + ch.subject() + ": " + FlagState.text(now) + " -> " + to);
+            }
+            try {
+                List<FlagState> set = writes.isEmpty() ? List.of() : flags.setFlags(writes);
+                already.forEach(ch -> store.updateChange(ch.markApplied()));
+                journaled.forEach(j -> store.updateChange(j.markApplied()));
+                String together = writes.size() > 1 ? "; " + writes.size() + " flags set together in one write" : "";
+                messages.forEach(m -> logSet(r, p, m));
+                for (int k = 0; k < written.size(); k++) {
+                    logSet(r, p, written.get(k) + " (version " + set.get(k).version() + ")" + together);
+                }
+                return;
+            } catch (FlagVersionConflict e) {
+                conflict = e.getMessage();
+                LOG.infof("flags of phase %s changed between read and write (attempt %d of %d): %s", p.name(), attempt, ATTEMPTS,
+                        conflict);
+                List<Change> next = new ArrayList<>(journaled);
+                next.addAll(already);
+                pending = next;
+            }
+        }
+        if (!pending.isEmpty() && !conflict.isEmpty()) {
+            throw new StepFailure("the flags of phase " + p.name() + " changed between read and write in each of " + ATTEMPTS
+                    + " attempts to set them; last: " + conflict);
+        }
+    }
+
+    /**
+     * Puts a phase's journaled flags back in one SetFlags (those that existed before it), so no
+     * reader sees a rollback half done; flags the phase created are deleted after it, one by one
+     * (flag-service has no multi-flag delete). Each entry is marked restored.
+     */
+    void restoreAll(RolloutRecord r, PhaseRecord p, List<Change> entries, String reason) {
+        List<Change> created = entries.stream().filter(ch -> !ch.prevExists()).toList();
+        List<Change> existed = entries.stream().filter(Change::prevExists).toList();
+        String conflict = "";
+        boolean done = existed.isEmpty();
+        for (int attempt = 1; attempt <= ATTEMPTS && !done; attempt++) {
+            List<FlagPort.FlagWrite> writes = new ArrayList<>();
+            List<String> messages = new ArrayList<>();
+            List<String> written = new ArrayList<>();
+            for (Change ch : existed) {
+                Optional<FlagState> now = flags.getFlag(ch.subject());
+                String prev = new FlagValue(ch.prevBasisPoints()).text();
+                if (now.isPresent() && now.get().basisPoints() == ch.prevBasisPoints()) {
+                    messages.add("flag " + ch.subject() + " already at its previous value " + prev);
+                } else {
+                    writes.add(new FlagPort.FlagWrite(ch.subject(), ch.prevBasisPoints(), expectedVersion(now), reason));
+                    written.add("flag " + ch.subject() + " restored: " + FlagState.text(now) + " -> " + prev + " (value of version "
+                            + ch.prevVersion() + ", now version ");
+                }
+            }
+            try {
+                List<FlagState> set = writes.isEmpty() ? List.of() : flags.setFlags(writes);
+                existed.forEach(ch -> store.updateChange(ch.markRestored()));
+                String together = writes.size() > 1 ? "; " + writes.size() + " flags restored together in one write" : "";
+                messages.forEach(m -> logSet(r, p, m));
+                for (int k = 0; k < written.size(); k++) {
+                    logSet(r, p, written.get(k) + set.get(k).version() + ")" + together);
+                }
+                done = true;
+            } catch (FlagVersionConflict e) {
+                conflict = e.getMessage();
+                LOG.infof("flags of phase %s changed between read and restore (attempt %d of %d): %s", p.name(), attempt, ATTEMPTS,
+                        conflict);
+            }
+        }
+        if (!done) {
+            throw new StepFailure("the flags of phase " + p.name() + " changed between read and write in each of " + ATTEMPTS
+                    + " attempts to restore them; last: " + conflict);
+        }
+        created.forEach(ch -> restore(r, p, ch, reason));
     }
 
     private void logSet(RolloutRecord r, PhaseRecord p, String message) {

@@ -101,15 +101,12 @@ public final class RollbackRunner {
         List<Change> journal = new ArrayList<>(store.changes(r.id(), p.idx(), p.attempt()));
         Collections.reverse(journal);
         for (Change ch : journal) {
-            if (ch.restored()) {
-                continue;
-            }
-            if (ch.kind() == Change.Kind.FLAG) {
-                flags.restore(r, p, ch, reason);
-            } else {
+            if (!ch.restored() && ch.kind() == Change.Kind.MIGRATION) {
                 PlannedMigration planned = plans.of(r).phases().get(p.idx()).migrations().get(ch.migrationIndex());
                 migrations.undo(r, p, planned, ch, reason);
             }
         }
+        // then the phase's flags, together (one SetFlags), as they were before it
+        flags.restoreAll(r, p, journal.stream().filter(ch -> !ch.restored() && ch.kind() == Change.Kind.FLAG).toList(), reason);
     }
 }

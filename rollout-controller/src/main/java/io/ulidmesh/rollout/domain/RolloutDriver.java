@@ -163,13 +163,14 @@ public final class RolloutDriver {
     /** Applies the journal's changes not yet applied, flags and migrations in plan order; false while a migration waits. */
     private boolean applyPhase(RolloutRecord r, PhaseSpec spec, PhaseRecord p) {
         String reason = "rollout " + r.name() + " (" + r.id() + ") phase " + p.name() + log.onBehalfOf(r.id());
-        for (Change ch : store.changes(r.id(), p.idx(), p.attempt())) {
-            if (ch.applied()) {
+        List<Change> journal = store.changes(r.id(), p.idx(), p.attempt());
+        // the phase's flags change together (one SetFlags), before its migrations, as the journal orders them
+        flags.applyAll(r, p, journal.stream().filter(ch -> ch.kind() == Change.Kind.FLAG && !ch.applied()).toList(), reason);
+        for (Change ch : journal) {
+            if (ch.applied() || ch.kind() == Change.Kind.FLAG) {
                 continue;
             }
-            if (ch.kind() == Change.Kind.FLAG) {
-                flags.apply(r, p, ch, reason);
-            } else if (!migrations.advance(r, p, spec.migrations().get(ch.migrationIndex()), ch, reason)) {
+            if (!migrations.advance(r, p, spec.migrations().get(ch.migrationIndex()), ch, reason)) {
                 return false;
             }
         }

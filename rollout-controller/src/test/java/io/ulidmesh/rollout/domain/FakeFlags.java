@@ -54,6 +54,27 @@ final class FakeFlags implements FlagPort {
         }
     }
 
+    /** SetFlags calls, each the names it wrote together. */
+    final List<List<String>> batches = new ArrayList<>();
+
+    @Override
+    public List<FlagState> setFlags(List<FlagWrite> writes) throws FlagVersionConflict {
+        failIfDown();
+        writes.forEach(w -> beforeWrite.accept(w.name()));
+        synchronized (this) {
+            for (FlagWrite w : writes) {
+                check(w.name(), w.expectedVersion());
+            }
+            batches.add(writes.stream().map(FlagWrite::name).toList());
+            List<FlagState> result = new ArrayList<>();
+            for (FlagWrite w : writes) {
+                reasons.add(w.reason());
+                result.add(set(w.name(), w.basisPoints()));
+            }
+            return result;
+        }
+    }
+
     @Override
     public boolean deleteFlag(String name, long expectedVersion, String reason) throws FlagVersionConflict {
         failIfDown();

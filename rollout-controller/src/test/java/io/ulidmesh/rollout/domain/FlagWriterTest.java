@@ -65,11 +65,12 @@ class FlagWriterTest {
         RolloutRecord failed = c.get(r.id());
         assertThat(failed.state()).isEqualTo(RolloutStatus.FAILED);
         assertThat(failed.phase(0).state()).isEqualTo(PhaseStatus.FAILED);
-        assertThat(c.store.messages(r.id(), EventType.FAILED).get(0)).isEqualTo("phase canary failed: flag f changed between read"
-                + " and write in each of 5 attempts to set it to 30%; last: flag 'f' is at version 6, not the expected_version 5");
+        assertThat(c.store.messages(r.id(), EventType.FAILED).get(0)).isEqualTo("phase canary failed: the flags of phase canary"
+                + " changed between read and write in each of 5 attempts to set them; last: flag 'f' is at version 6, not the"
+                + " expected_version 5");
         // the journal holds the last value read, 24% (v5), and restoring it loses five races as well
-        assertThat(failed.lastReason()).isEqualTo("rollback failed: flag f changed between read and write in each of 5 attempts"
-                + " to restore it to 24% (v5); last: flag 'f' is at version 11, not the expected_version 10");
+        assertThat(failed.lastReason()).isEqualTo("rollback failed: the flags of phase canary changed between read and write in"
+                + " each of 5 attempts to restore them; last: flag 'f' is at version 11, not the expected_version 10");
         assertThat(c.metrics.rollbacks).containsExactly("failure");
         assertThat(c.flags.reasons).isEmpty();
     }
@@ -87,8 +88,8 @@ class FlagWriterTest {
         c.actions.abort(r.id(), "not now", "bob");
         assertThat(c.flags.get("made")).isEmpty();
         assertThat(c.store.messages(r.id(), EventType.FLAG_SET)).containsExactly(
-                "flag made: absent -> on (version 1)",
-                "flag gone: absent -> 5% (version 1)",
+                "flag made: absent -> on (version 1); 2 flags set together in one write",
+                "flag gone: absent -> 5% (version 1); 2 flags set together in one write",
                 "flag gone already absent, as before the phase",
                 "flag made deleted: on (v1) -> absent, as before the phase");
     }

@@ -68,7 +68,7 @@ class RollbackRunnerTest {
                   - { name: only, flags: { a: 50%, b: on }, gate: manual }
                 """);
         AtomicBoolean down = new AtomicBoolean(true);
-        // the rollback restores b first (journal in reverse), then finds flag-service down for a
+        // the rollback restores the flags that existed (a) in one write first, and finds flag-service down
         c.flags.beforeWrite = name -> {
             if (name.equals("a") && down.getAndSet(false)) {
                 throw new PeerFailure("SetFlag a failed: UNAVAILABLE", true, null);
@@ -76,14 +76,18 @@ class RollbackRunnerTest {
         };
         c.actions.rollback(r.id(), "bad", "bob");
         assertThat(c.get(r.id()).state()).isEqualTo(RolloutStatus.ROLLING_BACK);
-        assertThat(c.flags.get("b")).isEmpty();
+        // nothing half done: a still at the phase's value, b not yet deleted
+        assertThat(c.flags.get("a").map(FlagState::basisPoints)).contains(5_000);
+        assertThat(c.flags.get("b")).isPresent();
 
         c.driver.tick();
         assertThat(c.get(r.id()).state()).isEqualTo(RolloutStatus.ROLLED_BACK);
         assertThat(c.flags.get("a").map(FlagState::basisPoints)).contains(1_000);
         assertThat(c.store.messages(r.id(), EventType.FLAG_SET)).containsExactly(
-                "flag a: 10% (v1) -> 50% (version 2)", "flag b: absent -> on (version 1)",
-                "flag b deleted: on (v1) -> absent, as before the phase",
-                "flag a restored: 50% (v2) -> 10% (value of version 1, now version 3)");
+                "flag a: 10% (v1) -> 50% (version 2); 2 flags set together in one write",
+                "flag b: absent -> on (version 1); 2 flags set together in one write",
+                "flag a restored: 50% (v2) -> 10% (value of version 1, now version 3)",
+                "flag b deleted: on (v1) -> absent, as before the phase");
+        assertThat(c.flags.batches).containsExactly(java.util.List.of("a", "b"), java.util.List.of("a"));
     }
 }

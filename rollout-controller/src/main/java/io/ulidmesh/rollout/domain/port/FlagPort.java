@@ -17,6 +17,17 @@ public interface FlagPort {
      */
     FlagState setFlag(String name, int basisPoints, long expectedVersion, String reason) throws FlagVersionConflict;
 
+    /** One flag of a {@link #setFlags} write: its value, the version it must still be at (0: unchecked), and why. */
+    record FlagWrite(String name, int basisPoints, long expectedVersion, String reason) {
+    }
+
+    /**
+     * Sets several flags in one transaction under one revision (flag-service's SetFlags): every
+     * expected version holds and all change, or none does (a {@link FlagVersionConflict}). Readers
+     * never see some changed and others not. Returns each flag after the write, in order.
+     */
+    java.util.List<FlagState> setFlags(java.util.List<FlagWrite> writes) throws FlagVersionConflict;
+
     /** Deletes the flag only if it is still at {@code expectedVersion}; false when it is already gone. */
     boolean deleteFlag(String name, long expectedVersion, String reason) throws FlagVersionConflict;
 }
