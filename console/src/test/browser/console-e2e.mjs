@@ -82,10 +82,10 @@ async function signIn(token) {
 
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 // First contentful paint of the page just loaded, in ms (Chromium's paint timing).
-const firstPaint = (page) => page.evaluate(() => {
-  const p = performance.getEntriesByName('first-contentful-paint')[0];
-  return p ? Math.round(p.startTime) : -1;
-});
+const firstPaint = async (page) => {
+  await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
+  return page.evaluate(() => Math.round(performance.getEntriesByName('first-contentful-paint')[0].startTime));
+};
 const timings = {};
 const pagesChecked = [];
 
@@ -147,7 +147,6 @@ try {
     for (const [name, path] of [['listFirstPaintMs', '/rollouts'], ['detailFirstPaintMs', `/rollouts/${rolloutId}`]]) {
       const tab = await operator.context.newPage();
       await tab.goto(`${BASE}${path}`);
-      await tab.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
       timings[name] = await firstPaint(tab);
       await tab.close();
     }
