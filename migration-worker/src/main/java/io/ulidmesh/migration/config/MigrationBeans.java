@@ -8,6 +8,7 @@ import io.ulidmesh.migration.domain.AutoThrottle;
 import io.ulidmesh.migration.domain.Backfills;
 import io.ulidmesh.migration.domain.LockRetry;
 import io.ulidmesh.migration.domain.MigrationCatalog;
+import io.ulidmesh.migration.domain.MigrationClaims;
 import io.ulidmesh.migration.domain.MigrationListener;
 import io.ulidmesh.migration.domain.MigrationRepository;
 import io.ulidmesh.migration.domain.StepRunner;
@@ -72,8 +73,8 @@ public class MigrationBeans {
     @Produces
     @Singleton
     Backfills backfills(Transitions transitions, TargetRegistry targets, MigrationRepository repository, MigrationListener listener,
-                        MigrationConfig config) {
-        return new Backfills(transitions, targets, repository, listener, config.followInterval(), autoThrottle(config, listener));
+                        MigrationConfig config, MigrationClaims claims) {
+        return new Backfills(transitions, targets, repository, listener, config.followInterval(), autoThrottle(config, listener), claims);
     }
 
     private static AutoThrottle autoThrottle(MigrationConfig config, MigrationListener listener) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,11 +51,14 @@ public class Backfills {
     private record Job(BackfillLoop loop, Future<?> future) {
     }
 
+    private final MigrationClaims claims;
+
     private final AutoThrottle autoThrottle;
 
     public Backfills(Transitions transitions, TargetRegistry targets, MigrationRepository repository, MigrationListener listener,
-                     Duration followInterval, AutoThrottle autoThrottle) {
+                     Duration followInterval, AutoThrottle autoThrottle, MigrationClaims claims) {
         this.autoThrottle = autoThrottle;
+        this.claims = claims;
         this.transitions = transitions;
         this.targets = targets;
         this.repository = repository;
@@ -62,14 +66,39 @@ public class Backfills {
         this.followInterval = followInterval;
     }
 
-    /** Resumes every backfill that was running when the worker stopped, from its checkpoint, and every follower. */
+    /**
+     * Resumes every backfill that was running when the worker stopped, from its checkpoint, and every
+     * follower; then every {@code followInterval} looks again for BACKFILLING migrations no worker
+     * holds (their worker died) and takes them over.
+     */
     public void resumeInterrupted() {
-        for (StoredMigration stored : repository.inStage(Stage.BACKFILLING)) {
-            LOG.infof("migration %s: resuming its backfill from the checkpoint after a restart", stored.migration().id());
-            startJob(stored.migration().id());
-        }
+        takeOver();
+        follower.scheduleWithFixedDelay(this::takeOverQuietly, followInterval.toMillis(), followInterval.toMillis(), TimeUnit.MILLISECONDS);
         for (Stage stage : List.of(Stage.BACKFILLED, Stage.VALIDATED)) {
             repository.inStage(stage).forEach(stored -> followIfNeeded(stored.migration()));
+        }
+    }
+
+    /** Starts, from its checkpoint, each BACKFILLING migration that runs nowhere: claimed by no live worker. */
+    private void takeOver() {
+        for (StoredMigration stored : repository.inStage(Stage.BACKFILLING)) {
+            String id = stored.migration().id();
+            if (!jobs.containsKey(id)) {
+                transitions.locked(id, () -> {
+                    if (transitions.get(id).state() == Stage.BACKFILLING && startJob(id)) {
+                        LOG.infof("migration %s: its backfill ran on no worker; resumed here from the checkpoint", id);
+                    }
+                    return null;
+                });
+            }
+        }
+    }
+
+    private void takeOverQuietly() {
+        try {
+            takeOver();
+        } catch (RuntimeException e) {
+            LOG.warnf("looking for backfills to take over failed: %s", e.getMessage());
         }
     }
 
@@ -148,48 +177,69 @@ public class Backfills {
         awaitJob(id);
     }
 
-    /** Starts the backfill thread; a stopping predecessor is awaited first, so two never mint ULIDs side by side. */
-    private void startJob(String id) {
+    /**
+     * Starts the backfill thread under the migration's claim; false when another worker holds the
+     * claim (it runs there). A stopping predecessor here is awaited first, so two never mint ULIDs
+     * side by side.
+     */
+    private boolean startJob(String id) {
         Job existing = jobs.get(id);
         if (existing != null) {
             if (!existing.loop().stopRequested()) {
-                return;
+                return true;
             }
             awaitJob(id);
         }
+        Optional<MigrationClaims.Claim> claim = claims.tryClaim(id);
+        if (claim.isEmpty()) {
+            LOG.debugf("migration %s: another worker holds its claim and runs its backfill", id);
+            return false;
+        }
         BackfillLoop loop = new BackfillLoop(repository, listener, false, autoThrottle);
         listener.backfillRunning(id, loop::rate, loop::done, loop::total);
-        jobs.put(id, new Job(loop, executor.submit(() -> runJob(id, loop))));
+        jobs.put(id, new Job(loop, executor.submit(() -> {
+            try (MigrationClaims.Claim held = claim.get()) {
+                runJob(id, loop);
+            }
+        })));
+        return true;
     }
 
+    /**
+     * The job leaves {@link #jobs} before it publishes its end (BACKFILLED or FAILED), so a Backfill
+     * called right after that end starts a new job instead of finding this one still listed.
+     */
     private void runJob(String id, BackfillLoop loop) {
         Thread.currentThread().setName("backfill-" + id);
+        boolean finished = false;
+        Exception failure = null;
         try {
             StoredMigration stored = transitions.stored(id);
-            boolean finished;
             try (TargetSession session = targets.open(stored.migration().spec().target())) {
                 finished = loop.run(stored, session);
             }
-            if (finished) {
-                transitions.locked(id, () -> {
-                    MigrationRecord m = transitions.get(id);
-                    if (m.state() == Stage.BACKFILLING) {
-                        transitions.move(m, Stage.BACKFILLED, Stage.BACKFILLED, null, Step.BACKFILL, WORKER, "",
-                                "every row has a ULID; " + loop.done() + " of " + loop.total() + " rows");
-                        followIfNeeded(m);
-                    }
-                    return m;
-                });
-            }
         } catch (TargetFailure e) {
             LOG.errorf("migration %s backfill failed: %s%s", id, e.getMessage(), Transitions.engineDetail(e));
-            transitions.failBackfill(id, WORKER, e);
+            failure = e;
         } catch (Exception e) {
             LOG.errorf(e, "migration %s backfill failed", id);
-            transitions.failBackfill(id, WORKER, e);
+            failure = e;
         } finally {
             listener.backfillStopped(id);
             jobs.computeIfPresent(id, (key, job) -> job.loop() == loop ? null : job);
+        }
+        if (failure != null) {
+            transitions.failBackfill(id, WORKER, failure);
+        } else if (finished) {
+            transitions.locked(id, () -> {
+                MigrationRecord m = transitions.get(id);
+                if (m.state() == Stage.BACKFILLING) {
+                    transitions.move(m, Stage.BACKFILLED, Stage.BACKFILLED, null, Step.BACKFILL, WORKER, "",
+                            "every row has a ULID; " + loop.done() + " of " + loop.total() + " rows");
+                    followIfNeeded(m);
+                }
+                return m;
+            });
         }
     }
 
@@ -221,7 +271,11 @@ public class Backfills {
                 if (m.effectiveState() != Stage.BACKFILLED && m.effectiveState() != Stage.VALIDATED) {
                     return false;
                 }
-                try (TargetSession session = targets.open(m.spec().target())) {
+                Optional<MigrationClaims.Claim> claim = claims.tryClaim(id);
+                if (claim.isEmpty()) {
+                    return true;
+                }
+                try (MigrationClaims.Claim held = claim.get(); TargetSession session = targets.open(m.spec().target())) {
                     BackfillLoop loop = new BackfillLoop(repository, listener, true, AutoThrottle.NONE);
                     loop.run(stored, session);
                     if (loop.written() > 0) {

@@ -14,10 +14,6 @@ import io.ulidmesh.proto.migration.v1.RegisterTargetRequest;
 import io.ulidmesh.testsupport.ServiceProcess;
 import io.ulidmesh.testsupport.TestChannels;
 import io.ulidmesh.testsupport.TestPostgres;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -57,7 +53,7 @@ class KillNineIT {
                 channel.shutdownNow();
                 worker.close();
             }
-            Map<Long, String> before = written(target);
+            Map<Long, String> before = target.ulidsByKey();
             assertThat(before.size()).isBetween(ROWS / 4, ROWS - 1);
 
             try (ServiceProcess restarted = ServiceProcess.start("migration-worker", workerDb, port, CONFIG)) {
@@ -77,23 +73,12 @@ class KillNineIT {
                     again.shutdownNow();
                 }
             }
-            Map<Long, String> after = written(target);
+            Map<Long, String> after = target.ulidsByKey();
             assertThat(after).hasSize(ROWS);
             assertThat(after.values()).doesNotHaveDuplicates();
             before.forEach((key, ulid) -> assertThat(after.get(key)).as("row %d", key).isEqualTo(ulid));
         } finally {
             TestPostgres.dropDatabase(workerDb);
         }
-    }
-
-    private static Map<Long, String> written(TargetDb target) throws Exception {
-        Map<Long, String> ulids = new HashMap<>();
-        try (Connection c = target.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, job_ulid FROM jobs WHERE job_ulid IS NOT NULL")) {
-            while (rs.next()) {
-                ulids.put(rs.getLong(1), rs.getString(2));
-            }
-        }
-        return ulids;
     }
 }

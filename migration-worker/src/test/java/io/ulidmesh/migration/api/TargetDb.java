@@ -103,6 +103,18 @@ public final class TargetDb implements AutoCloseable {
         }
     }
 
+    /** Each row's job_ulid by id, for the rows that have one. */
+    public java.util.Map<Long, String> ulidsByKey() throws SQLException {
+        java.util.Map<Long, String> ulids = new java.util.HashMap<>();
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, job_ulid FROM jobs WHERE job_ulid IS NOT NULL")) {
+            while (rs.next()) {
+                ulids.put(rs.getLong(1), rs.getString(2));
+            }
+        }
+        return ulids;
+    }
+
     public void execute(String sql) throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute(sql);

@@ -52,7 +52,7 @@ final class Worker implements AutoCloseable {
         targets.register(TARGET, "jdbc:sqlite:/nowhere/crackerjack.db", "", "", "test");
         transitions = new Transitions(repository, meters);
         catalog = new MigrationCatalog(repository, transitions, targets);
-        backfills = new Backfills(transitions, targets, repository, meters, java.time.Duration.ofSeconds(1), AutoThrottle.NONE);
+        backfills = new Backfills(transitions, targets, repository, meters, java.time.Duration.ofSeconds(1), AutoThrottle.NONE, MigrationClaims.LOCAL);
         steps = new StepRunner(transitions, targets, backfills, meters, 0.01, new LockRetry(java.time.Duration.ofSeconds(1), meters));
     }
 

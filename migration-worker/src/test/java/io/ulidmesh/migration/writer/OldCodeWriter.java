@@ -63,13 +63,14 @@ public final class OldCodeWriter {
             while (running.get()) {
                 long due = first + (long) ((System.nanoTime() - start) / 1e9 * rate);
                 if (next >= due) {
-                    // DuckDB: rounds of a quarter second's rows, leaving the file to the worker in between.
-                    Thread.sleep(kept == null ? 250 : 1);
+                    Thread.sleep(1);
                     continue;
                 }
                 long began = System.nanoTime();
                 Connection c = kept != null ? kept : connect(engine, url, args[2], args[3]);
                 try (PreparedStatement insert = c.prepareStatement(INSERT)) {
+                    // DuckDB: a round's rows in one transaction, so the file is held briefly even when behind.
+                    c.setAutoCommit(kept != null);
                     while (next < due) {
                         insert.setLong(1, next);
                         insert.setString(2, "job-" + next);
@@ -89,10 +90,17 @@ public final class OldCodeWriter {
                         next++;
                         began = ended;
                     }
+                    if (kept == null) {
+                        c.commit();
+                    }
                 } finally {
                     if (kept == null) {
                         c.close();
                     }
+                }
+                if (kept == null) {
+                    // Leave the file to the worker between rounds, even when behind.
+                    Thread.sleep(250);
                 }
             }
         } catch (Exception e) {

@@ -34,7 +34,7 @@ final class DuckDbDialect extends SqlDialect {
     private static final List<String> HARDENING = List.of("SET enable_external_access = false",
             "SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false");
 
-    private static final long FILE_LOCK_WAIT_MS = 10_000;
+    private static final long FILE_LOCK_WAIT_MS = 30_000;
 
     private DuckDbDialect() {
     }
