@@ -119,8 +119,8 @@ public final class Demo implements Callable<Integer> {
                     r.notes.add("no Prometheus runs beside ./mesh up: the plan's error_rate signal is a push signal fed by the demo's"
                             + " own clients' error counts");
                 }
-                r.notes.add("old-code writers stop a phase before their table's migration: rows written after a backfill get no ULID"
-                        + " yet (issue 15), so Validate would fail");
+                r.notes.add("old-code writers of SQLite and PostgreSQL write through their migrations: Expand's write-sync trigger"
+                        + " gives their rows ULIDs; DuckDB's writer stops first, as DuckDB opens a file for one writing process");
                 out.printf("demo: rollout %s of %s, bakes divided by %s; fault: %s%n", planned.getId(), planned.getName(),
                         factor == 0 ? "max" : speed, fault == null ? "none" : fault);
                 Thread watch = liveView(admin, planned.getId());

@@ -19,7 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Drives one rollout of the demo's plan from its events (WatchRollout): stops each table's old-code
+ * Drives one rollout of the demo's plan from its events (WatchRollout): stops each DuckDB table's old-code
  * writer a phase ahead of its migration, injects the fault when the fault phase bakes and times the
  * controller's rollback, clears the fault and resumes, and signs off the manual gate with
  * PromoteRollout once its bake is over. Ends when the rollout is COMPLETED, ABORTED or FAILED, or
@@ -170,15 +170,20 @@ final class DemoRun {
         rollback = new Rollback(phase, millis, now.getLastReason(), reason);
     }
 
+    /**
+     * Stops the old-code writers of the phase's DuckDB tables: DuckDB lets one process at a time open
+     * a file for writing, and the worker needs it for the migration. Writers of SQLite and PostgreSQL
+     * tables go on; Expand's write-sync trigger gives their rows ULIDs (docs/migrations.md).
+     */
     private void stopWriters(int index) {
         if (index < 0 || index >= rollout.getPhasesCount()) {
             return;
         }
         for (PhaseMigration m : rollout.getPhases(index).getMigrationsList()) {
-            if (traffic.writing(m.getTable())) {
+            if (traffic.writing(m.getTable()) && traffic.isDuckDb(m.getTable())) {
                 traffic.stopWriter(m.getTable());
-                say.printf("demo: old-code writer of %s.%s stopped before %s (rows written after a backfill get no ULID yet)%n",
-                        m.getTarget(), m.getTable(), rollout.getPhases(index).getName());
+                say.printf("demo: old-code writer of %s.%s stopped before %s (DuckDB opens a file for one writing process;"
+                        + " the other tables' writers go on)%n", m.getTarget(), m.getTable(), rollout.getPhases(index).getName());
             }
         }
     }

@@ -86,7 +86,12 @@ final class DemoTraffic implements AutoCloseable {
         this.rolloutId = id;
     }
 
-    /** Stops the old-code writer of {@code table} (before its migration's Validate: rows it wrote later would have no ULID). */
+    /** Whether {@code table} lives in a DuckDB file. */
+    boolean isDuckDb(String table) {
+        return data.tables().stream().anyMatch(t -> t.table().equals(table) && t.jdbcUrl().startsWith("jdbc:duckdb:"));
+    }
+
+    /** Stops the old-code writer of {@code table}. */
     void stopWriter(String table) {
         synchronized (writing) {
             writing.put(table, false);

@@ -105,6 +105,8 @@ class KubernetesOverlaysTest {
         });
         assertThat(map(find(docs, "Deployment", "rollout-controller").get("spec")).get("replicas"))
                 .as("a leader and a standby").isEqualTo(2);
+        assertThat(map(find(docs, "Deployment", "migration-worker").get("spec")).get("replicas"))
+                .as("two workers, each backfill claimed by one").isEqualTo(2);
         assertThat(kind(docs, "NetworkPolicy")).as("the base's policies, the console's among them").hasSize(6);
     }
 
