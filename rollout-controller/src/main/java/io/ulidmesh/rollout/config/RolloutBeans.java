@@ -1,6 +1,7 @@
 package io.ulidmesh.rollout.config;
 
 import io.ulidmesh.common.auth.ClientConfig;
+import io.ulidmesh.common.auth.ClientTls;
 import io.ulidmesh.common.auth.ClientToken;
 import io.ulidmesh.rollout.api.AlertmanagerClient;
 import io.ulidmesh.rollout.api.FlagServiceClient;
@@ -42,13 +43,10 @@ import io.ulidmesh.rollout.store.AdvisoryLockLeadership;
 import io.ulidmesh.rollout.store.EventListener;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
-import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.SSLException;
 import java.util.Set;
 
 /** Builds the peers' clients from the settings, and the domain's rollout logic from them and the store. */
@@ -64,18 +62,7 @@ public class RolloutBeans {
 
     /** TLS to peers trusting {@code ulidmesh.client.tls-ca}, presenting a client certificate when one is set. */
     static Optional<SslContext> peerTls(ClientConfig client) {
-        if (client.tlsCa().isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(client.tlsCa().get().toFile());
-            if (client.tlsCert().isPresent() && client.tlsKey().isPresent()) {
-                ssl.keyManager(client.tlsCert().get().toFile(), client.tlsKey().get().toFile());
-            }
-            return Optional.of(ssl.build());
-        } catch (SSLException e) {
-            throw new IllegalStateException("ulidmesh.client.tls-*: " + e.getMessage(), e);
-        }
+        return ClientTls.of(client);
     }
 
     void closePeerChannels(@Disposes PeerChannels channels) {
