@@ -5,6 +5,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContext;
+import io.ulidmesh.common.auth.ClientConfig;
+import io.ulidmesh.common.auth.ClientTls;
 import io.ulidmesh.console.config.ConsoleConfig;
 import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
 import io.ulidmesh.proto.migration.v1.MigrationServiceGrpc;
@@ -13,12 +16,15 @@ import io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One channel per service, shared by every session; each call carries the signed-in user's own
  * token, so the services see (and check, and record as the actor) the person, not the console.
+ * The channels use TLS when {@code ulidmesh.client.tls-ca} is set (common's client settings, as the
+ * controller's calls to its peers), with the console's client certificate for mTLS services.
  */
 @ApplicationScoped
 public class MeshClients {
@@ -35,13 +41,17 @@ public class MeshClients {
     private final ManagedChannel controller;
     private final ManagedChannel worker;
 
+    private final boolean tls;
+
     @Inject
-    public MeshClients(ConsoleConfig config) {
+    public MeshClients(ConsoleConfig config, ClientConfig client) {
         this.config = config;
-        this.resolution = open(config.resolutionService());
-        this.flags = open(config.flagService());
-        this.controller = open(config.rolloutController());
-        this.worker = open(config.migrationWorker());
+        Optional<SslContext> ssl = ClientTls.of(client);
+        this.tls = ssl.isPresent();
+        this.resolution = open(config.resolutionService(), ssl);
+        this.flags = open(config.flagService(), ssl);
+        this.controller = open(config.rolloutController(), ssl);
+        this.worker = open(config.migrationWorker(), ssl);
     }
 
     public RolloutServiceGrpc.RolloutServiceBlockingStub controller(String token) {
@@ -75,9 +85,12 @@ public class MeshClients {
         return stub.withCallCredentials(bearer(token)).withDeadlineAfter(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** http://HOST:PORT/q/metrics of the controller, where its signal gauges are. */
-    public String controllerMetricsUrl() {
-        return "http://" + config.rolloutController() + "/q/metrics";
+    /**
+     * http://HOST:PORT/q/metrics of the controller, where its signal gauges are; empty with TLS (the
+     * controller's port then speaks HTTPS only, and GetDeploymentHealth gives the values anyway).
+     */
+    public Optional<String> controllerMetricsUrl() {
+        return tls ? Optional.empty() : Optional.of("http://" + config.rolloutController() + "/q/metrics");
     }
 
     @PreDestroy
@@ -87,13 +100,13 @@ public class MeshClients {
         }
     }
 
-    private static ManagedChannel open(String address) {
+    private static ManagedChannel open(String address, Optional<SslContext> ssl) {
         int colon = address.lastIndexOf(':');
         if (colon < 1) {
             throw new IllegalArgumentException("ulidmesh.console: '" + address + "' is not HOST:PORT");
         }
-        return NettyChannelBuilder.forAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))
-                .usePlaintext().build();
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+        return ssl.map(builder::sslContext).orElseGet(builder::usePlaintext).build();
     }
 
     static CallCredentials bearer(String token) {

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,17 +27,20 @@ public class SignalReader {
             "^ulidmesh_rollout_signal_threshold\\{(?=[^}]*signal=\"([^\"]*)\")(?=[^}]*bound=\"(above|below)\")[^}]*}\\s+(\\S+)", Pattern.MULTILINE);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final URI metrics;
+    private final Optional<URI> metrics;
 
     @Inject
     public SignalReader(MeshClients clients) {
-        this.metrics = URI.create(clients.controllerMetricsUrl());
+        this.metrics = clients.controllerMetricsUrl().map(URI::create);
     }
 
-    /** The values and thresholds now; empty maps when the controller cannot be read. */
+    /** The values and thresholds now; empty maps when the controller cannot be read (or not over plain HTTP). */
     public Reading read() {
+        if (metrics.isEmpty()) {
+            return new Reading(Map.of(), Map.of());
+        }
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(metrics.get()).timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? parse(r.body()) : new Reading(Map.of(), Map.of());
         } catch (IOException e) {
