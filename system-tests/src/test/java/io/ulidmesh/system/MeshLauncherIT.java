@@ -75,7 +75,8 @@ class MeshLauncherIT {
     @Test
     void upWithTlsServesOnlyTlsWithTheLocalCa() throws Exception {
         String up = mesh("up", "--tls");
-        assertThat(up).contains("made a local CA").contains("all four services are ready").contains("console not started");
+        assertThat(up).contains("made a local CA").contains("all four services are ready")
+                .contains("console ready on http://localhost:8685");
         TestCertificates local = new TestCertificates(state.resolve("tls"));
         String admin = token(state.resolve("secrets"), "admin");
         GenerateRequest one = GenerateRequest.newBuilder().setCount(1).build();
@@ -93,7 +94,8 @@ class MeshLauncherIT {
         } finally {
             plaintext.shutdownNow();
         }
-        assertThat(mesh("status")).contains("migration-worker    localhost:8684  ready");
+        assertThat(mesh("status")).contains("migration-worker    localhost:8684  ready")
+                .contains("console             localhost:8685  ready");
     }
 
     /** Auth is on: the tokens ./mesh up made are the ones the services trust, each with its role. */
