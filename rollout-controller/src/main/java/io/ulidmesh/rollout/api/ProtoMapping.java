@@ -9,9 +9,12 @@ import io.ulidmesh.proto.migration.v1.Target;
 import io.ulidmesh.proto.migration.v1.ValidationReport;
 import io.ulidmesh.proto.rollout.v1.Alert;
 import io.ulidmesh.proto.rollout.v1.DeploymentHealth;
+import io.ulidmesh.proto.rollout.v1.FlagChange;
 import io.ulidmesh.proto.rollout.v1.FlagHealth;
+import io.ulidmesh.proto.rollout.v1.MigrationPreview;
 import io.ulidmesh.proto.rollout.v1.Phase;
 import io.ulidmesh.proto.rollout.v1.PhaseMigration;
+import io.ulidmesh.proto.rollout.v1.PhasePreview;
 import io.ulidmesh.proto.rollout.v1.PhaseState;
 import io.ulidmesh.proto.rollout.v1.ReadinessCheck;
 import io.ulidmesh.proto.rollout.v1.ReadinessReport;
@@ -20,12 +23,14 @@ import io.ulidmesh.proto.rollout.v1.Rollout;
 import io.ulidmesh.proto.rollout.v1.RolloutEvent;
 import io.ulidmesh.proto.rollout.v1.RolloutEventType;
 import io.ulidmesh.proto.rollout.v1.RolloutHealth;
+import io.ulidmesh.proto.rollout.v1.RolloutPreview;
 import io.ulidmesh.proto.rollout.v1.RolloutState;
 import io.ulidmesh.proto.rollout.v1.SignalHealth;
 import io.ulidmesh.proto.rollout.v1.ThresholdHealth;
 import io.ulidmesh.rollout.domain.OperatorActions.SignalResult;
 import io.ulidmesh.rollout.domain.HealthReport;
 import io.ulidmesh.rollout.domain.PhaseRecord;
+import io.ulidmesh.rollout.domain.Preview;
 import io.ulidmesh.rollout.domain.Readiness;
 import io.ulidmesh.rollout.domain.RolloutEventRecord;
 import io.ulidmesh.rollout.domain.RolloutRecord;
@@ -102,13 +107,7 @@ final class ProtoMapping {
                     .setLastReason(r.lastReason());
             h.flags().forEach(f -> rb.addFlags(FlagHealth.newBuilder().setName(f.name()).setPlanned(f.planned())
                     .setCurrent(f.current()).setVersion(f.version()).setError(f.error())));
-            for (HealthReport.SignalHealth s : h.signals()) {
-                SignalHealth.Builder sb = SignalHealth.newBuilder().setName(s.name()).setSource(s.source()).setDetail(s.detail())
-                        .setHasValue(s.value() != null).setValue(s.value() == null ? 0 : s.value());
-                s.thresholds().forEach(t -> sb.addThresholds(ThresholdHealth.newBuilder().setRule(t.rule()).setBound(t.bound())
-                        .setThreshold(t.threshold()).setFor(t.forCount()).setInARow(t.inARow()).setBreached(t.breached())));
-                rb.addSignals(sb);
-            }
+            h.signals().forEach(s -> rb.addSignals(signal(s)));
             b.addRollouts(rb);
         }
         for (AlertPort.Alert a : report.alerts()) {
@@ -119,6 +118,29 @@ final class ProtoMapping {
             }
             b.addAlerts(ab);
         }
+        return b.build();
+    }
+
+    private static SignalHealth signal(HealthReport.SignalHealth s) {
+        SignalHealth.Builder sb = SignalHealth.newBuilder().setName(s.name()).setSource(s.source()).setDetail(s.detail())
+                .setHasValue(s.value() != null).setValue(s.value() == null ? 0 : s.value());
+        s.thresholds().forEach(t -> sb.addThresholds(ThresholdHealth.newBuilder().setRule(t.rule()).setBound(t.bound())
+                .setThreshold(t.threshold()).setFor(t.forCount()).setInARow(t.inARow()).setBreached(t.breached())));
+        return sb.build();
+    }
+
+    static RolloutPreview preview(Preview.Report report) {
+        RolloutPreview.Builder b = RolloutPreview.newBuilder().setName(report.name()).setReadiness(readiness(report.readiness()))
+                .setAt(Timestamps.toProto(report.at()));
+        for (Preview.PhasePreview p : report.phases()) {
+            PhasePreview.Builder pb = PhasePreview.newBuilder().setName(p.name());
+            p.flags().forEach(f -> pb.addFlags(FlagChange.newBuilder().setName(f.name()).setBefore(f.before())
+                    .setBeforeVersion(f.beforeVersion()).setAfter(f.after()).setSetByPhase(f.setByPhase()).setError(f.error())));
+            p.migrations().forEach(m -> pb.addMigrations(MigrationPreview.newBuilder().setTarget(m.target()).setTable(m.table())
+                    .addAllSteps(m.steps()).setEstimate(m.estimate())));
+            b.addPhases(pb);
+        }
+        report.signals().forEach(s -> b.addSignals(signal(s)));
         return b.build();
     }
 

@@ -16,6 +16,7 @@ import io.ulidmesh.proto.rollout.v1.GetRolloutRequest;
 import io.ulidmesh.proto.rollout.v1.ListRolloutsRequest;
 import io.ulidmesh.proto.rollout.v1.ListRolloutsResponse;
 import io.ulidmesh.proto.rollout.v1.MutinyRolloutServiceGrpc;
+import io.ulidmesh.proto.rollout.v1.PreviewRolloutRequest;
 import io.ulidmesh.proto.rollout.v1.ReadinessReport;
 import io.ulidmesh.proto.rollout.v1.ReportSignalRequest;
 import io.ulidmesh.proto.rollout.v1.ReportSignalResponse;
@@ -26,6 +27,7 @@ import io.ulidmesh.proto.rollout.v1.WatchRolloutRequest;
 import io.ulidmesh.rollout.domain.DeploymentHealth;
 import io.ulidmesh.rollout.domain.EventFeed;
 import io.ulidmesh.rollout.domain.OperatorQueue;
+import io.ulidmesh.rollout.domain.Preview;
 import io.ulidmesh.rollout.domain.Readiness;
 import io.ulidmesh.rollout.domain.RolloutQueries;
 import io.ulidmesh.rollout.domain.RolloutRecord;
@@ -44,14 +46,16 @@ public class RolloutGrpcService extends MutinyRolloutServiceGrpc.RolloutServiceI
     private final Readiness readiness;
     private final EventFeed feed;
     private final DeploymentHealth health;
+    private final Preview preview;
 
     public RolloutGrpcService(OperatorQueue actions, RolloutQueries queries, Readiness readiness,
-                              EventFeed feed, DeploymentHealth health) {
+                              EventFeed feed, DeploymentHealth health, Preview preview) {
         this.actions = actions;
         this.queries = queries;
         this.readiness = readiness;
         this.feed = feed;
         this.health = health;
+        this.preview = preview;
     }
 
     @Override
@@ -164,6 +168,12 @@ public class RolloutGrpcService extends MutinyRolloutServiceGrpc.RolloutServiceI
     public Uni<io.ulidmesh.proto.rollout.v1.DeploymentHealth> getDeploymentHealth(GetDeploymentHealthRequest request) {
         return Blocking.call(() -> ProtoMapping.health(health.report(
                 request.getId().isEmpty() ? null : queries.record(ProtoMapping.rolloutId("id", request.getId())).id())));
+    }
+
+    /** Reads only: queued on no OperatorQueue, since it changes nothing. */
+    @Override
+    public Uni<io.ulidmesh.proto.rollout.v1.RolloutPreview> previewRollout(PreviewRolloutRequest request) {
+        return Blocking.call(() -> ProtoMapping.preview(preview.of(request.getPlanYaml())));
     }
 
     private static String id(RolloutActionRequest request) {

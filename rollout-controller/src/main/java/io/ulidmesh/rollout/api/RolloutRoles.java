@@ -7,6 +7,7 @@ import static io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc.getGetDeploymentHe
 import static io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc.getGetRolloutMethod;
 import static io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc.getListRolloutsMethod;
 import static io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc.getPauseRolloutMethod;
+import static io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc.getPreviewRolloutMethod;
 import static io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc.getPromoteRolloutMethod;
 import static io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc.getReportSignalMethod;
 import static io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc.getResumeRolloutMethod;
@@ -29,6 +30,7 @@ public class RolloutRoles implements RolePolicy {
             Map.entry(getWatchRolloutMethod(), Role.VIEWER),
             Map.entry(getCheckReadinessMethod(), Role.VIEWER),
             Map.entry(getGetDeploymentHealthMethod(), Role.VIEWER),
+            Map.entry(getPreviewRolloutMethod(), Role.VIEWER),
             Map.entry(getReportSignalMethod(), Role.SERVICE),
             Map.entry(getCreateRolloutMethod(), Role.OPERATOR),
             Map.entry(getStartRolloutMethod(), Role.OPERATOR),

@@ -24,6 +24,7 @@ import io.ulidmesh.rollout.domain.MigrationDriver;
 import io.ulidmesh.rollout.domain.OperatorActions;
 import io.ulidmesh.rollout.domain.OperatorQueue;
 import io.ulidmesh.rollout.domain.Plans;
+import io.ulidmesh.rollout.domain.Preview;
 import io.ulidmesh.rollout.domain.Readiness;
 import io.ulidmesh.rollout.domain.RollbackRunner;
 import io.ulidmesh.rollout.domain.RolloutDriver;
@@ -213,5 +214,11 @@ public class RolloutBeans {
     @Singleton
     Readiness readiness(FlagPort flags, MigrationPort worker, HealthPort health, SignalMonitor signals, RolloutConfig config) {
         return new Readiness(flags, worker, health, signals, config.flagService(), config.migrationWorker());
+    }
+
+    @Produces
+    @Singleton
+    Preview preview(FlagPort flags, SignalMonitor signals, Readiness readiness) {
+        return new Preview(flags, signals, readiness);
     }
 }

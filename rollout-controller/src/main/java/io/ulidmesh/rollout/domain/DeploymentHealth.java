@@ -94,12 +94,20 @@ public final class DeploymentHealth {
     }
 
     private SignalHealth signal(RolloutRecord r, Plan plan, SignalSpec s, Map<Integer, Integer> counts) {
+        return signal(signals, plan, s, signals.lastPushed(r.id(), s.name()), counts);
+    }
+
+    /**
+     * One signal now against the plan's rules on it: pulled signals are pulled, a push signal shows
+     * {@code pushed} (its last value), and {@code counts} are the rules' breaches in a row so far.
+     */
+    static SignalHealth signal(SignalMonitor signals, Plan plan, SignalSpec s, Optional<SignalMonitor.Observation> pushed,
+                               Map<Integer, Integer> counts) {
         Double value = null;
         String detail;
         if (s.source() == SignalSource.PUSH) {
-            Optional<SignalMonitor.Observation> last = signals.lastPushed(r.id(), s.name());
-            value = last.map(SignalMonitor.Observation::value).orElse(null);
-            detail = last.map(o -> "pushed at " + o.at()).orElse("no value pushed to this controller since it started");
+            value = pushed.map(SignalMonitor.Observation::value).orElse(null);
+            detail = pushed.map(o -> "pushed at " + o.at()).orElse("no value pushed to this controller since it started");
         } else {
             try {
                 OptionalDouble v = signals.pull(s);

@@ -66,6 +66,13 @@ public final class SignalMonitor {
         return Optional.ofNullable(lastSeen.get(rolloutId + "\u0000" + signal));
     }
 
+    /** The newest value of {@code signal} this replica fed to any rollout's rules: what a preview shows for a push signal. */
+    public Optional<Observation> lastPushed(String signal) {
+        String suffix = "\u0000" + signal;
+        return lastSeen.entrySet().stream().filter(e -> e.getKey().endsWith(suffix)).map(Map.Entry::getValue)
+                .max(java.util.Comparator.comparing(Observation::at));
+    }
+
     /** Where pulled signals may come from: plans from requests are parsed against it. */
     public SignalAllowlist allowlist() {
         return allowlist;

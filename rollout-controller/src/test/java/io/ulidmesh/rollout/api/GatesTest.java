@@ -23,7 +23,7 @@ class GatesTest extends GatesContract {
     protected Map<String, Role> expectedRoles() {
         return Map.ofEntries(
                 Map.entry("GetRollout", VIEWER), Map.entry("ListRollouts", VIEWER), Map.entry("WatchRollout", VIEWER),
-                Map.entry("CheckReadiness", VIEWER), Map.entry("GetDeploymentHealth", VIEWER),
+                Map.entry("CheckReadiness", VIEWER), Map.entry("GetDeploymentHealth", VIEWER), Map.entry("PreviewRollout", VIEWER),
                 Map.entry("ReportSignal", SERVICE),
                 Map.entry("CreateRollout", OPERATOR), Map.entry("StartRollout", OPERATOR), Map.entry("PauseRollout", OPERATOR),
                 Map.entry("ResumeRollout", OPERATOR), Map.entry("PromoteRollout", OPERATOR),

@@ -1,0 +1,94 @@
+package io.ulidmesh.rollout.domain;
+
+import io.ulidmesh.rollout.domain.HealthReport.SignalHealth;
+import io.ulidmesh.rollout.domain.plan.FlagValue;
+import io.ulidmesh.rollout.domain.plan.MigrationStep;
+import io.ulidmesh.rollout.domain.plan.PhaseSpec;
+import io.ulidmesh.rollout.domain.plan.Plan;
+import io.ulidmesh.rollout.domain.plan.PlanParser;
+import io.ulidmesh.rollout.domain.plan.PlannedMigration;
+import io.ulidmesh.rollout.domain.plan.SignalSpec;
+import io.ulidmesh.rollout.domain.port.FlagPort;
+import io.ulidmesh.rollout.domain.port.FlagState;
+import io.ulidmesh.rollout.domain.port.PeerFailure;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole-plan dry run (PreviewRollout): what each phase of a plan would do, each signal now
+ * against its rules, and the readiness checklist. It only reads - flag-service's GetFlag, the
+ * signal sources, health checks - and stores nothing.
+ */
+public final class Preview {
+    /** The worker's Plan RPC takes the id of a migration it has; a preview creates none, so it cannot ask. */
+    static final String NOT_ESTIMATED = "not estimated: no migration yet";
+
+    private final FlagPort flags;
+    private final SignalMonitor signals;
+    private final Readiness readiness;
+
+    public Preview(FlagPort flags, SignalMonitor signals, Readiness readiness) {
+        this.flags = flags;
+        this.signals = signals;
+        this.readiness = readiness;
+    }
+
+    /** A flag a phase sets: before and after; {@code setByPhase} names the earlier phase {@code before} comes from. */
+    public record FlagChange(String name, String before, long beforeVersion, String after, String setByPhase, String error) {
+    }
+
+    /** A migration a phase runs, with the worker's estimate or why there is none. */
+    public record MigrationPreview(String target, String table, List<String> steps, String estimate) {
+    }
+
+    public record PhasePreview(String name, List<FlagChange> flags, List<MigrationPreview> migrations) {
+    }
+
+    public record Report(String name, List<PhasePreview> phases, List<SignalHealth> signals, List<Readiness.Check> readiness,
+                         Instant at) {
+    }
+
+    /** The preview of a plan from a request; INVALID_ARGUMENT, before any request is sent, when the plan is invalid. */
+    public Report of(String planYaml) {
+        Plan plan = PlanParser.parse(planYaml, signals.allowlist());
+        // each flag's value as the phases so far leave it: flag-service's first, then the plan's
+        Map<String, FlagChange> current = new HashMap<>();
+        List<PhasePreview> phases = new ArrayList<>();
+        for (PhaseSpec phase : plan.phases()) {
+            List<FlagChange> changes = new ArrayList<>();
+            phase.flags().forEach((name, value) -> {
+                FlagChange before = current.computeIfAbsent(name, this::onFlagService);
+                FlagChange change = new FlagChange(name, before.before(), before.beforeVersion(), value.text(),
+                        before.setByPhase(), before.error());
+                changes.add(change);
+                current.put(name, new FlagChange(name, value.text(), 0, "", phase.name(), ""));
+            });
+            List<MigrationPreview> migrations = new ArrayList<>();
+            for (PlannedMigration m : phase.migrations()) {
+                migrations.add(new MigrationPreview(m.target(), m.table(), m.steps().stream().map(MigrationStep::text).toList(),
+                        NOT_ESTIMATED));
+            }
+            phases.add(new PhasePreview(phase.name(), changes, migrations));
+        }
+        List<SignalHealth> signalHealth = new ArrayList<>();
+        for (SignalSpec s : plan.signals()) {
+            signalHealth.add(DeploymentHealth.signal(signals, plan, s, signals.lastPushed(s.name()), Map.of()));
+        }
+        return new Report(plan.name(), phases, signalHealth, readiness.check(plan), Instant.now());
+    }
+
+    /** The flag as flag-service has it now, as the "before" of the first phase that sets it. */
+    private FlagChange onFlagService(String name) {
+        try {
+            Optional<FlagState> now = flags.getFlag(name);
+            return new FlagChange(name, now.map(f -> new FlagValue(f.basisPoints()).text()).orElse("absent"),
+                    now.map(FlagState::version).orElse(0L), "", "", "");
+        } catch (PeerFailure e) {
+            return new FlagChange(name, "", 0, "", "", e.getMessage());
+        }
+    }
+}
