@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {RolloutCommands.Lint.class, RolloutCommands.Start.class, RolloutCommands.List.class, RolloutCommands.Get.class,
                 RolloutActions.Pause.class, RolloutActions.Resume.class, RolloutActions.Promote.class, RolloutActions.Rollback.class,
                 RolloutActions.Abort.class, RolloutCommands.Signal.class, RolloutCommands.Readiness.class,
-                RolloutHealthCommand.class, RolloutActions.EmergencyRollback.class})
+                RolloutHealthCommand.class, RolloutPreviewCommand.class, RolloutActions.EmergencyRollback.class})
 final class RolloutCommands {
     /** States whose rollout may have flags or migrations applied that an emergency rollback undoes. */
     static final Set<RolloutState> ACTIVE = EnumSet.of(RolloutState.RUNNING, RolloutState.PAUSED, RolloutState.ROLLING_BACK,

@@ -253,6 +253,34 @@ class RolloutCommandsIT {
     }
 
     @Test
+    void aViewerPreviewsAPlanAndNothingChanges() {
+        plan("preview.yaml", "name: cli-preview", "phases:",
+                "  - { name: one, flags: { cli_preview: 20%, cli_preview_new: on } }",
+                "  - name: two",
+                "    flags: { cli_preview: 50% }",
+                "    migrations: [ { target: session-buddy, table: events, key: id, ulid_column: preview_ulid, steps: [expand] } ]");
+        assertThat(admin.run("flags", "set", "cli_preview", "--off", "--reason", "declared").code()).isZero();
+        int before = admin.run("rollout", "list", "-o", "json").json().getAsJsonArray("rollouts").size();
+        Cli viewer = new Cli(mesh.environment("viewer"), plans);
+
+        Cli.Run text = viewer.run("rollout", "preview", "preview.yaml");
+        // cli_preview_new does not exist yet: readiness fails, so exit 1
+        assertThat(text.code()).as(text.toString()).isEqualTo(1);
+        assertThat(text.out()).startsWith("preview of cli-preview: nothing is changed")
+                .contains("phase one\n  flag cli_preview: off (v1) → 20%\n  flag cli_preview_new: absent → on\n")
+                .contains("phase two\n  flag cli_preview: 20% (by phase one) → 50%\n"
+                        + "  migration session-buddy.events: steps expand; not estimated: no migration yet\n")
+                .contains("NOT ready");
+        JsonObject json = viewer.run("rollout", "preview", "preview.yaml", "-o", "json").json();
+        assertThat(json.getAsJsonArray("phases").get(1).getAsJsonObject().getAsJsonArray("flags").get(0).getAsJsonObject()
+                .get("setByPhase").getAsString()).isEqualTo("one");
+
+        assertThat(admin.run("rollout", "list", "-o", "json").json().getAsJsonArray("rollouts").size()).isEqualTo(before);
+        assertThat(admin.run("flags", "get", "cli_preview", "-o", "json").json().get("version").getAsString()).isEqualTo("1");
+        assertThat(admin.run("flags", "get", "cli_preview_new").code()).isEqualTo(1);
+    }
+
+    @Test
     void aViewerCannotStartARollout() {
         plan("viewer.yaml", "name: cli-viewer", "phases:", "  - { name: one, flags: { cli_viewer: on } }");
         Cli viewer = new Cli(mesh.environment("viewer"), plans);
