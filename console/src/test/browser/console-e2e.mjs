@@ -127,6 +127,30 @@ try {
   await page.getByLabel('Plan', { exact: true }).fill(PLAN);
   await page.getByRole('button', { name: 'Check' }).click();
   await page.locator('#lint-ok').waitFor();
+  // The controller's dry run (PreviewRollout): per phase each flag before -> after, the migration
+  // with its steps and estimate, the signal against its rule, and the readiness checklist.
+  const preview = await page.locator('#preview').evaluate((p) => {
+    const cell = (sel) => p.querySelector(sel)?.textContent.trim();
+    return {
+      phases: [...p.querySelectorAll('.phase-preview')].map((d) => d.dataset.phase),
+      a: [cell('[data-phase="foundation"] tr[data-flag="console_a"] td.before'), cell('[data-phase="foundation"] tr[data-flag="console_a"] td.after')],
+      b: [cell('[data-phase="canary"] tr[data-flag="console_b"] td.before'), cell('[data-phase="canary"] tr[data-flag="console_b"] td.after')],
+      steps: cell('[data-phase="foundation"] tr[data-table="orders"] td.steps'),
+      estimate: cell('[data-phase="foundation"] tr[data-table="orders"] td.estimate'),
+      signal: [...p.querySelectorAll('tr[data-signal="console_errors"] td')].map((td) => td.textContent.trim()),
+      readiness: p.textContent.includes('Readiness: not ready') && p.textContent.includes('flag-service has no flag console_a'),
+    };
+  });
+  check(preview.phases.join() === 'foundation,canary', `the dry run shows both phases, got ${preview.phases}`);
+  check(preview.a.join(' -> ') === 'absent -> on', `console_a absent -> on in foundation, got ${preview.a}`);
+  check(preview.b.join(' -> ') === 'absent -> 10%', `console_b absent -> 10% in canary, got ${preview.b}`);
+  check(preview.steps?.startsWith('expand') && preview.steps.includes('backfill'), `the migration's steps, got ${preview.steps}`);
+  check(preview.estimate === 'not estimated: no migration yet', `the migration's estimate, got ${preview.estimate}`);
+  check(preview.signal[2]?.includes('above 5') && preview.signal[3] === 'no', `console_errors against its rule, got ${preview.signal}`);
+  // The readiness checklist: the plan's new flags do not exist yet (the controller creates them).
+  check(preview.readiness, 'the readiness checklist says not ready: flag-service has no flag console_a');
+  await shot(page, 'start-preview');
+  await checkLabels(page);
   await page.getByRole('button', { name: 'Create and start' }).click();
   await page.waitForURL(/\/rollouts\/[0-9A-Z]{26}/);
   const rolloutId = page.url().match(/\/rollouts\/([0-9A-Z]{26})/)[1];

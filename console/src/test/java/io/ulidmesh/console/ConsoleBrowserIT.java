@@ -87,7 +87,7 @@ class ConsoleBrowserIT {
         }
         assertThat(node.exitValue()).as("the browser script's exit code; its output: %s", out).isZero();
         assertThat(out).contains("OK");
-        for (String page : List.of("sign-in", "start-lint", "rollout-live", "rollout-rolled-back", "rollout-resumed", "rollouts-viewer",
+        for (String page : List.of("sign-in", "start-lint", "start-preview", "rollout-live", "rollout-rolled-back", "rollout-resumed", "rollouts-viewer",
                 "rollouts-operator", "flags", "flag-detail", "flag-conflict", "migrations", "registry", "rollout-dark")) {
             assertThat(SHOTS.resolve(page + ".png")).as("screenshot of " + page).isRegularFile();
             assertThat(Files.size(SHOTS.resolve(page + ".png"))).isGreaterThan(5_000);

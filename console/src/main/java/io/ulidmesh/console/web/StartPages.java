@@ -11,7 +11,7 @@ import io.ulidmesh.console.domain.Session;
 import io.ulidmesh.console.domain.Trouble;
 import io.ulidmesh.proto.rollout.v1.CheckReadinessRequest;
 import io.ulidmesh.proto.rollout.v1.CreateRolloutRequest;
-import io.ulidmesh.proto.rollout.v1.ReadinessCheck;
+import io.ulidmesh.proto.rollout.v1.PreviewRolloutRequest;
 import io.ulidmesh.proto.rollout.v1.ReadinessReport;
 import io.ulidmesh.proto.rollout.v1.Rollout;
 import jakarta.ws.rs.CookieParam;
@@ -27,8 +27,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Start a rollout: paste or upload a plan, check it (the controller's own parser, through
- * CheckReadiness, so its signal allowlists count too; each problem at its line), then start it.
- * The controller has no whole-plan dry run yet, so the check shows lint and the readiness checklist.
+ * PreviewRollout, so its signal allowlists count too; each problem at its line) with the controller's
+ * whole-plan dry run, then start it. A controller without PreviewRollout gets CheckReadiness instead.
  */
 @Path("/rollouts/new")
 public class StartPages extends Pages {
@@ -64,13 +64,13 @@ public class StartPages extends Pages {
         return Web.html(200, Html.page("Start a rollout", s, b + form(s, yaml)));
     }
 
-    /** The check's result: problems at their lines, or the readiness checklist. */
+    /** The check's result: problems at their lines, or the dry run (or at least the readiness checklist). */
     private String check(Session s, String yaml, StatusRuntimeException startRefusal) {
         StatusRuntimeException refusal = startRefusal;
-        ReadinessReport report = null;
+        String result = "";
         if (refusal == null) {
             try {
-                report = clients.controller(s.token()).checkReadiness(CheckReadinessRequest.newBuilder().setPlanYaml(yaml).build());
+                result = dryRun(s, yaml);
             } catch (StatusRuntimeException e) {
                 refusal = e;
             }
@@ -84,16 +84,24 @@ public class StartPages extends Pages {
                 b.append(Html.trouble(Trouble.of(MeshClients.CONTROLLER, refusal)));
             }
         } else {
-            b.append("<p id=\"lint-ok\">The plan parses: no problems.</p><p>Readiness: <strong>").append(report.getReady() ? "ready" : "not ready")
-                    .append("</strong></p><ul>");
-            for (ReadinessCheck c : report.getChecksList()) {
-                b.append("<li>").append(c.getPassed() ? "✔ " : "✘ ").append(esc(c.getName()))
-                        .append(c.getDetail().isEmpty() ? "" : ": " + esc(c.getDetail())).append("</li>");
-            }
-            b.append("</ul><p class=\"hint\">The controller offers no whole-plan dry run yet (PreviewRollout); the plan's phases are ")
-                    .append("shown on the rollout's page once started.</p>");
+            b.append(result);
         }
         return b.append("</section>").toString();
+    }
+
+    /** PreviewRollout's per-phase dry run; from a controller that predates it (UNIMPLEMENTED), the readiness checklist. */
+    private String dryRun(Session s, String yaml) {
+        try {
+            return PreviewRender.preview(clients.controller(s.token()).previewRollout(PreviewRolloutRequest.newBuilder().setPlanYaml(yaml).build()));
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+                throw e;
+            }
+        }
+        ReadinessReport report = clients.controller(s.token()).checkReadiness(CheckReadinessRequest.newBuilder().setPlanYaml(yaml).build());
+        return "<p id=\"lint-ok\">The plan parses: no problems.</p>" + PreviewRender.readiness(report)
+                + "<p class=\"hint\">This controller has no whole-plan dry run (PreviewRollout); the plan's phases are shown on the "
+                + "rollout's page once started.</p>";
     }
 
     /** The plan with line numbers, each problem under its line. */
