@@ -1,86 +1,50 @@
 package io.ulidmesh.flags.store;
 
+import io.ulidmesh.common.jdbc.PgListener;
 import io.ulidmesh.flags.domain.Flags;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import org.jboss.logging.Logger;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
+import java.util.List;
 
 /**
- * Brings changes made through any replica to this one: LISTENs on a dedicated connection and, at
- * every notification, has {@link Flags#catchUp} read the history after the last revision it
+ * Brings changes made through any replica to this one: LISTENs (common's {@link PgListener}) and,
+ * at every notification, has {@link Flags#catchUp} read the history after the last revision it
  * published, so lost or coalesced notifications cost nothing. It also reads at least every
- * {@code pollMillis}, and after a lost connection it reconnects, LISTENs again and catches up.
+ * {@code pollMillis}, and after a lost connection it catches up as soon as it LISTENs again.
  */
-public final class ChangeListener implements Runnable {
-    private static final Logger LOG = Logger.getLogger(ChangeListener.class);
-
-    /** Opens a connection of its own, outside the pool: a LISTENing connection is never handed back. */
-    @FunctionalInterface
-    public interface Connector {
-        Connection open() throws SQLException;
-    }
-
-    private final Connector connector;
+public final class ChangeListener implements PgListener.Handler {
     private final Flags flags;
-    private final int pollMillis;
-    private volatile boolean running = true;
-    private volatile Connection connection;
-    private Thread thread;
+    private final PgListener listener;
 
-    public ChangeListener(Connector connector, Flags flags, int pollMillis) {
-        this.connector = connector;
+    public ChangeListener(PgListener.Connector connector, Flags flags, int pollMillis) {
         this.flags = flags;
-        this.pollMillis = pollMillis;
+        this.listener = new PgListener("flag-change-listener", JdbcFlagRepository.CHANNEL, connector, pollMillis, this);
     }
 
     public void start() {
-        thread = new Thread(this, "flag-change-listener");
-        thread.setDaemon(true);
-        thread.start();
+        listener.start();
     }
 
     public void stop() {
-        running = false;
-        closeQuietly(connection);
-        if (thread != null) {
-            thread.interrupt();
-        }
+        listener.stop();
     }
 
     @Override
-    public void run() {
-        while (running) {
-            try (Connection c = connector.open()) {
-                connection = c;
-                try (Statement s = c.createStatement()) {
-                    s.execute("LISTEN " + JdbcFlagRepository.CHANNEL);
-                }
-                PGConnection pg = c.unwrap(PGConnection.class);
-                flags.catchUp();
-                while (running) {
-                    PGNotification[] notifications = pg.getNotifications(pollMillis);
-                    if (notifications == null || notifications.length == 0 || newer(notifications)) {
-                        flags.catchUp();
-                    }
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (running) {
-                    LOG.warnf("flag change listener lost its connection (%s); reconnecting", e.getMessage());
-                    pause();
-                }
-            }
+    public void listening() {
+        flags.catchUp();
+    }
+
+    /** A poll that saw nothing reads anyway; notifications of revisions already published (by its own catch-up) need no read. */
+    @Override
+    public void notified(List<String> payloads) {
+        if (payloads.isEmpty() || newer(payloads)) {
+            flags.catchUp();
         }
     }
 
-    /** Notifications of revisions this replica already published (its own catch-up saw them) need no read. */
-    private boolean newer(PGNotification[] notifications) {
+    private boolean newer(List<String> payloads) {
         long published = flags.published();
-        for (PGNotification n : notifications) {
+        for (String payload : payloads) {
             try {
-                if (Long.parseLong(n.getParameter()) > published) {
+                if (Long.parseLong(payload) > published) {
                     return true;
                 }
             } catch (NumberFormatException e) {
@@ -88,24 +52,5 @@ public final class ChangeListener implements Runnable {
             }
         }
         return false;
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // closing is best effort at shutdown
-            }
-        }
     }
 }
