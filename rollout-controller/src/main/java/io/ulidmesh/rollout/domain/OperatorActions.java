@@ -6,6 +6,7 @@ import io.ulidmesh.common.ulid.Ulids;
 import io.ulidmesh.rollout.domain.RolloutEventRecord.EventType;
 import io.ulidmesh.rollout.domain.RolloutRecord.RollbackKind;
 import io.ulidmesh.common.text.InputText;
+import io.ulidmesh.rollout.domain.plan.Durations;
 import io.ulidmesh.rollout.domain.plan.Plan;
 import io.ulidmesh.rollout.domain.plan.PlanParser;
 import io.ulidmesh.rollout.domain.plan.SignalSource;
@@ -13,6 +14,7 @@ import io.ulidmesh.rollout.domain.plan.SignalSpec;
 import io.ulidmesh.rollout.domain.port.Leadership;
 import io.ulidmesh.rollout.domain.port.MetricsPort;
 import io.ulidmesh.rollout.domain.port.RolloutStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,9 +40,17 @@ public final class OperatorActions {
     private final SignalMonitor signals;
     private final RolloutDriver driver;
     private final MetricsPort metrics;
+    /** Only the rollback window reads it, so tests can stand inside or outside a window. */
+    private final Clock clock;
 
     public OperatorActions(RolloutStore store, RolloutLog log, Plans plans, Leadership leadership, SignalMonitor signals,
                            RolloutDriver driver, MetricsPort metrics) {
+        this(store, log, plans, leadership, signals, driver, metrics, Clock.systemUTC());
+    }
+
+    public OperatorActions(RolloutStore store, RolloutLog log, Plans plans, Leadership leadership, SignalMonitor signals,
+                           RolloutDriver driver, MetricsPort metrics, Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.log = log;
         this.plans = plans;
@@ -140,7 +150,10 @@ public final class OperatorActions {
         return advanced(id);
     }
 
-    /** Rolls back the current phase (one more phase back from ROLLED_BACK). */
+    /**
+     * Rolls back the current phase (one more phase back from ROLLED_BACK). Inside the rollback window
+     * of the last completed phase it is restored too, at once, in the same call.
+     */
     public RolloutRecord rollback(String id, String reason, String actor) {
         String why = requireReason(reason, "RollbackRollout");
         requireLeader();
@@ -150,8 +163,40 @@ public final class OperatorActions {
         if (r.currentPhase() < 0) {
             throw DomainException.failedPrecondition("rollout " + id + " has no applied phase to roll back");
         }
-        driver.rollBack(r, RollbackKind.PHASE, "manual rollback by " + actor + ": " + why, actor, "manual");
+        String manual = "manual rollback by " + actor + ": " + why;
+        PhaseRecord recent = completedInWindow(r);
+        if (recent == null) {
+            driver.rollBack(r, RollbackKind.PHASE, manual, actor, "manual");
+            return store.get(id);
+        }
+        String inWindow = manual + " (inside the rollback_window " + Durations.format(plans.of(r).rollbackWindow(recent.idx()))
+                + " of phase " + recent.name() + "'s completion: restored at once, no analysis, no bake)";
+        LOG.infof("rollout %s: rollback by %s inside the rollback window of phase %s", id, actor, recent.name());
+        if (recent.idx() != r.currentPhase()) {
+            // first the phase after it, which has not completed; a rollback that stops short (a peer down, a failure) stops here
+            driver.rollBack(r, RollbackKind.PHASE, inWindow, actor, "manual");
+            r = store.get(id);
+            if (r.state() != RolloutStatus.ROLLED_BACK || r.currentPhase() != recent.idx()) {
+                return r;
+            }
+        }
+        driver.rollBack(r, RollbackKind.PHASE, inWindow, actor, "manual");
         return store.get(id);
+    }
+
+    /** The last completed phase when it completed less than its rollback window ago (running, paused or completed rollouts). */
+    private PhaseRecord completedInWindow(RolloutRecord r) {
+        if (r.state() != RolloutStatus.RUNNING && r.state() != RolloutStatus.PAUSED && r.state() != RolloutStatus.COMPLETED) {
+            return null;
+        }
+        for (int i = r.currentPhase(); i >= 0; i--) {
+            PhaseRecord p = r.phase(i);
+            if (p.state() == PhaseStatus.COMPLETED && p.finishedAt() != null) {
+                Duration window = plans.of(r).rollbackWindow(i);
+                return clock.instant().isBefore(p.finishedAt().plus(window)) ? p : null;
+            }
+        }
+        return null;
     }
 
     /** Undoes every applied phase; a rollout that never started is only marked ABORTED. */

@@ -117,6 +117,12 @@ final class PlanNodes {
         return 0;
     }
 
+    /** An optional duration field ({@code prefix} is the parent's path and a dot, or empty); null when absent or bad. */
+    Duration optionalDuration(Map<String, NodeTuple> fields, String prefix, String key) {
+        NodeTuple t = fields.get(key);
+        return t == null ? null : duration(t.getValueNode(), prefix + key);
+    }
+
     Duration duration(Node node, String path) {
         String text = scalar(node, path);
         if (text == null) {

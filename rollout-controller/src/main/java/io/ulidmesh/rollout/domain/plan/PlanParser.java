@@ -101,7 +101,7 @@ public final class PlanParser {
             return null;
         }
         Map<String, NodeTuple> fields = nodes.fields(map, "", Set.of("name", "description", "interval", "signals", "rollback", "phases",
-                "notifications"));
+                "notifications", "rollback_window"));
         String name = nodes.requiredText(fields, map, "", "name");
         if (name != null && !NAME.matcher(name).matches()) {
             nodes.problem(fields.get("name").getValueNode(), "name: '" + name + "' must match " + NAME.pattern());
@@ -131,7 +131,8 @@ public final class PlanParser {
         }
         List<NotificationSpec> notifications = fields.containsKey("notifications")
                 ? NotificationsParser.parse(nodes, fields.get("notifications").getValueNode(), request, allowlist) : List.of();
-        return new Plan(name, interval, signals, rules, phases, notifications);
+        Duration window = nodes.optionalDuration(fields, "", "rollback_window");
+        return new Plan(name, interval, signals, rules, phases, notifications, window == null ? Duration.ZERO : window);
     }
 
     private List<SignalSpec> signals(Node node) {
@@ -259,7 +260,8 @@ public final class PlanParser {
                 nodes.problem(items.get(i), path + ": must be a mapping with name, flags, migrations, bake, gate");
                 continue;
             }
-            Map<String, NodeTuple> f = nodes.fields(m, path, Set.of("name", "description", "flags", "migrations", "bake", "gate"));
+            Map<String, NodeTuple> f = nodes.fields(m, path, Set.of("name", "description", "flags", "migrations", "bake", "gate",
+                    "rollback_window"));
             String name = nodes.requiredText(f, m, path, "name");
             name(f, path, name, "phase", names);
             nodes.optionalText(f, path, "description", true);
@@ -280,7 +282,7 @@ public final class PlanParser {
                     default -> nodes.problem(f.get("gate").getValueNode(), path + ".gate: '" + gate + "' is not one of manual, none");
                 }
             }
-            result.add(new PhaseSpec(name, flags, migrations, bake, manual));
+            result.add(new PhaseSpec(name, flags, migrations, bake, manual, nodes.optionalDuration(f, path + ".", "rollback_window")));
         }
         return result;
     }

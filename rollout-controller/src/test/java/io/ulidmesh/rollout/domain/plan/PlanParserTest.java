@@ -60,6 +60,37 @@ class PlanParserTest {
     }
 
     @Test
+    void readsTheRollbackWindowOfThePlanAndOfAPhase() {
+        Plan plan = PlanParser.parse("""
+                name: p
+                rollback_window: 10m
+                phases:
+                  - { name: a, flags: { x: on } }
+                  - { name: b, flags: { y: on }, rollback_window: 1h30m }
+                """);
+        assertThat(plan.rollbackWindow()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(plan.rollbackWindow(0)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(plan.rollbackWindow(1)).isEqualTo(Duration.ofMinutes(90));
+        assertThat(PlanParser.parse("name: p\nphases: [ { name: a } ]\n").rollbackWindow(0)).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void refusesABadRollbackWindowAtItsLine() {
+        assertThatThrownBy(() -> PlanParser.parse("""
+                name: p
+                rollback_window: soon
+                phases:
+                  - name: a
+                    rollback_window: 5x
+                """))
+                .isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+                    assertThat(e.getMessage()).contains("line 2: rollback_window: 'soon' is not a duration like 500ms")
+                            .contains("line 5: phases[0].rollback_window: '5x' is not a duration like 500ms");
+                });
+    }
+
+    @Test
     void defaultsRuleForToOneAndIntervalToFiveSeconds() {
         Plan plan = PlanParser.parse("""
                 name: p
