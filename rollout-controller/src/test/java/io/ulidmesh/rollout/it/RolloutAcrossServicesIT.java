@@ -235,6 +235,25 @@ class RolloutAcrossServicesIT {
     }
 
     @Test
+    void aRollbackInsideTheWindowRestoresTheCompletedPhaseAtOnce() {
+        Controller c = shared;
+        set("window_flag", 0);
+        Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
+                name: window-it
+                rollback_window: 1h
+                phases:
+                  - { name: canary, flags: { window_flag: 10% } }
+                  - { name: half, flags: { window_flag: 50% }, bake: 1h }
+                """).build());
+        c.await(r.getId(), x -> baking(x, 1));
+        Rollout back = c.client().rollbackRollout(action(r.getId(), "bad canary"));
+        assertThat(back.getState()).isEqualTo(RolloutState.ROLLED_BACK);
+        assertThat(back.getCurrentPhase()).isEqualTo(-1);
+        assertThat(back.getLastReason()).startsWith("manual rollback by it-operator: bad canary (inside the rollback_window 1h");
+        assertThat(flag("window_flag").getBasisPoints()).isZero();
+    }
+
+    @Test
     void aRollbackRestoresFromTheValueAnOperatorSetAfterThePhase() {
         Controller c = shared;
         Flag before = set("operator_flag", 0);
