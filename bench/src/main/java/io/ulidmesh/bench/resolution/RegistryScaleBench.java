@@ -33,7 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <pre>
  * java -cp ... io.ulidmesh.bench.resolution.RegistryScaleBench --target 127.0.0.1:18681 \
- *     --jdbc jdbc:postgresql://127.0.0.1:5432/ulidmesh_bench_scale --sizes 1000000,20000000 --rate 2000
+ *     --jdbc jdbc:postgresql://127.0.0.1:5432/ulidmesh_bench_scale --sizes 1000000,20000000 --fixed-rate 2000
  * </pre>
  */
 public final class RegistryScaleBench {
@@ -146,7 +146,8 @@ public final class RegistryScaleBench {
         LoadGenerator.run("(warm-up, discarded) Resolve", spec, resolve);
         LoadResult flat = perCore("Resolve random, " + at, spec, resolve, 1);
         cost.put("Resolve, µs per call (flat out)", 1e6 / flat.opsPerSecond());
-        long rate = Long.parseLong(spec.option("rate", "2000"));
+        // Not --rate: that one paces every run of the load generator.
+        long rate = Long.parseLong(spec.option("fixed-rate", "2000"));
         LoadResult echoAtRate = LoadGenerator.run("Echo at " + rate + "/s", spec.atRate(rate), echo);
         LoadResult resolveAtRate = LoadGenerator.run("Resolve random at " + rate + "/s, " + at, spec.atRate(rate), resolve);
         cost.put("Resolve p99 at " + rate + "/s, µs", (double) resolveAtRate.latencyMicros().getValueAtPercentile(99));
