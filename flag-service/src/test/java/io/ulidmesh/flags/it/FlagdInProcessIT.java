@@ -9,21 +9,17 @@ import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.FlagEvaluationDetails;
 import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.OpenFeatureAPI;
-import io.grpc.ManagedChannel;
 import io.ulidmesh.flags.client.CohortHash;
 import io.ulidmesh.proto.flags.v1.BatchEvaluateRequest;
 import io.ulidmesh.proto.flags.v1.Evaluation;
 import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
 import io.ulidmesh.proto.flags.v1.SetFlagRequest;
-import io.ulidmesh.testsupport.ServiceProcess;
 import io.ulidmesh.testsupport.TestChannels;
-import io.ulidmesh.testsupport.TestPostgres;
 import io.ulidmesh.testsupport.TestTokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -38,26 +34,20 @@ import org.junit.jupiter.api.Test;
  */
 class FlagdInProcessIT {
     private static final int[] BASIS_POINTS = {0, 1, 1000, 3333, 5000, 9999, 10000};
-    private static String database;
-    private static ServiceProcess service;
-    private static ManagedChannel channel;
+    private static FlagServiceUnderTest mesh;
 
     @BeforeAll
     static void start() {
-        database = TestPostgres.createDatabase("flag_inprocess");
-        service = ServiceProcess.start("flag-service", database, Map.of());
-        channel = TestChannels.to(service.port());
+        mesh = FlagServiceUnderTest.start("flag_inprocess");
     }
 
     @AfterAll
     static void stop() {
-        channel.shutdownNow();
-        service.close();
-        TestPostgres.dropDatabase(database);
+        mesh.close();
     }
 
     private static FlagServiceGrpc.FlagServiceBlockingStub flags() {
-        return FlagServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        return mesh.flags(60);
     }
 
     private static List<String> entities() throws Exception {
@@ -81,7 +71,7 @@ class FlagdInProcessIT {
             flags().setFlag(SetFlagRequest.newBuilder().setName("inproc_" + bp).setBasisPoints(bp).setCohort(cohort).build());
         }
         FlagdProvider provider = new FlagdProvider(FlagdOptions.builder()
-                .resolverType(Config.Resolver.IN_PROCESS).host("127.0.0.1").port(service.port()).deadline(10_000)
+                .resolverType(Config.Resolver.IN_PROCESS).host("127.0.0.1").port(mesh.port()).deadline(10_000)
                 .clientInterceptors(List.of(TestChannels.bearer(TestTokens.token("in-process-app", "viewer"))))
                 .build());
         OpenFeatureAPI.getInstance().setProviderAndWait("in-process", provider);

@@ -10,14 +10,12 @@ import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.FlagEvaluationDetails;
 import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.OpenFeatureAPI;
-import io.grpc.ManagedChannel;
 import io.ulidmesh.flags.client.CohortHash;
 import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
 import io.ulidmesh.proto.flags.v1.SetFlagRequest;
 import io.ulidmesh.testsupport.ServiceProcess;
 import io.ulidmesh.testsupport.TestChannels;
 import io.ulidmesh.testsupport.TestTokens;
-import io.ulidmesh.testsupport.TestPostgres;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,26 +30,20 @@ import org.junit.jupiter.api.Test;
  * do not share the generated stubs.)
  */
 class FlagdOpenFeatureIT {
-    private static String database;
-    private static ServiceProcess service;
-    private static ManagedChannel channel;
+    private static FlagServiceUnderTest mesh;
 
     @BeforeAll
     static void start() {
-        database = TestPostgres.createDatabase("flag_openfeature");
-        service = ServiceProcess.start("flag-service", database, Map.of());
-        channel = TestChannels.to(service.port());
+        mesh = FlagServiceUnderTest.start("flag_openfeature");
     }
 
     @AfterAll
     static void stop() {
-        channel.shutdownNow();
-        service.close();
-        TestPostgres.dropDatabase(database);
+        mesh.close();
     }
 
     private static FlagServiceGrpc.FlagServiceBlockingStub flags() {
-        return FlagServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        return mesh.flags(30);
     }
 
     private static String unique(String prefix) {
@@ -61,13 +53,13 @@ class FlagdOpenFeatureIT {
     @Test
     void theOpenFeatureFlagdProviderInRpcModeResolvesRolloutsNotFoundAndConfigurationChanges() throws Exception {
         // Auth is on: the provider sends a viewer's token through a client interceptor.
-        resolvesRolloutsNotFoundAndConfigurationChanges(service.port(),
+        resolvesRolloutsNotFoundAndConfigurationChanges(mesh.port(),
                 FlagdOptions.builder().clientInterceptors(List.of(TestChannels.bearer(TestTokens.token("ofrep-app", "viewer")))));
     }
 
     @Test
     void withAnAnonymousViewerRoleAProviderNeedsNoToken() throws Exception {
-        try (ServiceProcess trusting = ServiceProcess.start("flag-service", database,
+        try (ServiceProcess trusting = ServiceProcess.start("flag-service", mesh.database,
                 Map.of("ulidmesh.auth.anonymous-role", "viewer"))) {
             resolvesRolloutsNotFoundAndConfigurationChanges(trusting.port(), FlagdOptions.builder());
         }
