@@ -13,6 +13,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The seed's ecosystem databases, with realistic rows: Crackerjack's {@code jobs} in SQLite and
@@ -88,8 +89,31 @@ final class DemoData {
         };
     }
 
+    /**
+     * A connection to the table's database. DuckDB lets one process at a time open a file, and the
+     * worker opens it too (to backfill, and after the backfill to follow appended rows every second),
+     * so a DuckDB open that meets the worker's lock is retried for up to 30 s.
+     */
     Connection connect(Table t) throws SQLException {
-        return DriverManager.getConnection(t.jdbcUrl(), t.user().isEmpty() ? null : t.user(), t.user().isEmpty() ? null : t.password());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return DriverManager.getConnection(t.jdbcUrl(), t.user().isEmpty() ? null : t.user(),
+                        t.user().isEmpty() ? null : t.password());
+            } catch (SQLException e) {
+                boolean lockedByTheWorker = t.jdbcUrl().startsWith("jdbc:duckdb:") && String.valueOf(e.getMessage())
+                        .contains("Could not set lock");
+                if (!lockedByTheWorker || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Inserts rows {@code from..from+count-1} the way the old code does: no ULID. */
