@@ -113,9 +113,14 @@ public class MigrationGrpcService extends MutinyMigrationServiceGrpc.MigrationSe
     @Override
     public Uni<PlanResponse> plan(PlanRequest request) {
         return Blocking.call(() -> {
-            PlanResponse.Builder response = PlanResponse.newBuilder();
-            catalog.plan(id(ProtoMapping.refuseNul(request).getId())).forEach((step, sql) ->
-                    response.addSteps(PlannedStep.newBuilder().setStep(step).addAllSql(sql)));
+            ProtoMapping.refuseNul(request);
+            if (request.hasSpec() == !request.getId().isEmpty()) {
+                throw DomainException.invalid("set either id (a created migration) or spec (one not created yet)");
+            }
+            MigrationCatalog.Plan plan = request.hasSpec() ? catalog.plan(ProtoMapping.spec(request.getSpec()))
+                    : catalog.plan(id(request.getId()));
+            PlanResponse.Builder response = PlanResponse.newBuilder().setEstimate(ProtoMapping.estimate(plan.estimate()));
+            plan.steps().forEach((step, sql) -> response.addSteps(PlannedStep.newBuilder().setStep(step).addAllSql(sql)));
             return response.build();
         });
     }

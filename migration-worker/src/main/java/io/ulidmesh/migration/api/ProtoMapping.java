@@ -6,6 +6,7 @@ import io.ulidmesh.migration.domain.BackfillProgress;
 import io.ulidmesh.common.text.InputText;
 import io.ulidmesh.migration.domain.MigrationRecord;
 import io.ulidmesh.migration.domain.Stage;
+import io.ulidmesh.migration.domain.BackfillEstimate;
 import io.ulidmesh.migration.domain.UlidColumnSpec;
 import io.ulidmesh.migration.domain.ValidationResult;
 import io.ulidmesh.migration.domain.target.TargetDatabase;
@@ -26,6 +27,11 @@ final class ProtoMapping {
     static UlidColumnSpec spec(MigrationSpec spec) {
         return new UlidColumnSpec(spec.getName(), spec.getTarget(), spec.getTable(), spec.getKeyColumn(), spec.getUlidColumn(),
                 spec.getLegacyColumn(), spec.getTimestampColumn(), spec.getBatchSize(), spec.getMaxRowsPerSecond());
+    }
+
+    static io.ulidmesh.proto.migration.v1.BackfillEstimate estimate(BackfillEstimate e) {
+        return io.ulidmesh.proto.migration.v1.BackfillEstimate.newBuilder().setRows(e.rows()).setRowsToBackfill(e.rowsToBackfill())
+                .setRowsPerSecond(e.rowsPerSecond()).setSeconds(e.seconds()).setBasis(e.basis()).build();
     }
 
     static MigrationSpec spec(UlidColumnSpec spec) {

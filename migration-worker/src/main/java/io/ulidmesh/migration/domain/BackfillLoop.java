@@ -1,6 +1,7 @@
 package io.ulidmesh.migration.domain;
 
 import io.ulidmesh.migration.domain.target.TableRef;
+import io.ulidmesh.migration.domain.target.TargetFailure;
 import io.ulidmesh.migration.domain.target.TargetSession;
 import io.ulidmesh.migration.domain.target.TargetSession.BatchRow;
 import io.ulidmesh.migration.domain.target.TargetSession.RowCounts;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Lock;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,6 +30,9 @@ import org.jboss.logging.Logger;
  */
 final class BackfillLoop {
     private static final Logger LOG = Logger.getLogger(BackfillLoop.class);
+    /** Tries of a batch that meets a concurrent writer of the same rows, and the first pause between them (doubling). */
+    private static final int CONFLICT_ATTEMPTS = 5;
+    private static final long CONFLICT_PAUSE_MS = 10;
 
     private final MigrationRepository repository;
     private final MigrationListener listener;
@@ -40,13 +45,19 @@ final class BackfillLoop {
     private long written;
 
     private final AutoThrottle autoThrottle;
+    /** Held while a batch writes, so the worker's own writers to one table (a backfill, a follower, a catch-up) take turns. */
+    private final Lock tableWrites;
 
-    /** {@code autoThrottle}: what holds a (non-catch-up) backfill back while the database is under strain. */
-    BackfillLoop(MigrationRepository repository, MigrationListener listener, boolean catchUp, AutoThrottle autoThrottle) {
+    /**
+     * {@code autoThrottle}: what holds a (non-catch-up) backfill back while the database is under
+     * strain; {@code tableWrites}: the lock of the target table, shared by every loop on it.
+     */
+    BackfillLoop(MigrationRepository repository, MigrationListener listener, boolean catchUp, AutoThrottle autoThrottle, Lock tableWrites) {
         this.repository = repository;
         this.listener = listener;
         this.catchUp = catchUp;
         this.autoThrottle = catchUp ? AutoThrottle.NONE : autoThrottle;
+        this.tableWrites = tableWrites;
     }
 
     /** Batch size and throttle handed in by Tune; the loop picks them up before its next batch. */
@@ -151,7 +162,7 @@ final class BackfillLoop {
                 continue;
             }
             long began = System.nanoTime();
-            int written = target.writeBatch(t, keys, values);
+            int written = writeBatch(id, target, t, keys, values);
             long ended = System.nanoTime();
             done += written;
             this.written += written;
@@ -165,5 +176,30 @@ final class BackfillLoop {
         }
         repository.checkpoint(id, new Checkpoint(key, ulids.last(), pass), done, total, meter.rate());
         return false;
+    }
+
+    /**
+     * One batch, under the table's lock. A batch that met a concurrent writer of the same rows was
+     * rolled back whole, so it is written again (rows that writer filled are skipped by the batch's
+     * {@code IS NULL} guard), a few times with growing pauses, before the backfill fails.
+     */
+    private int writeBatch(String id, TargetSession target, TableRef t, List<Object> keys, List<String> values) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            tableWrites.lock();
+            try {
+                return target.writeBatch(t, keys, values);
+            } catch (TargetFailure e) {
+                if (!e.concurrentWrite() || attempt == CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warnf("migration %s: a batch of %d rows met a concurrent write on %s (%s); writing it again, attempt %d of %d",
+                        id, keys.size(), t.table(), e.engineMessage(), attempt + 1, CONFLICT_ATTEMPTS);
+            } finally {
+                tableWrites.unlock();
+            }
+            if (stop.await(CONFLICT_PAUSE_MS << attempt, TimeUnit.MILLISECONDS)) {
+                throw new InterruptedException("stopped while a conflicted batch waited to be written again");
+            }
+        }
     }
 }

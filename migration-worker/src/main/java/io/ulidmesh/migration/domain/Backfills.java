@@ -15,6 +15,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
@@ -50,6 +52,13 @@ public class Backfills {
 
     private record Job(BackfillLoop loop, Future<?> future) {
     }
+
+    /**
+     * One lock per target table: every batch this worker writes to a table holds it, so a backfill,
+     * a follower of appended rows and a catch-up never write side by side (DuckDB refuses the second
+     * of two open transactions that update the same rows).
+     */
+    private final Map<String, Lock> tableLocks = new ConcurrentHashMap<>();
 
     private final MigrationClaims claims;
 
@@ -161,7 +170,7 @@ public class Backfills {
 
     /** Contract's catch-up pass, on the caller's session and thread: true when no NULL is left. */
     boolean catchUp(StoredMigration stored, TargetSession session) throws InterruptedException {
-        return new BackfillLoop(repository, listener, true, AutoThrottle.NONE).run(stored, session);
+        return new BackfillLoop(repository, listener, true, AutoThrottle.NONE, tableWrites(stored.migration())).run(stored, session);
     }
 
     /** Hands a running backfill of {@code id}, if any, its new batch size and throttle for its next batch. */
@@ -172,8 +181,20 @@ public class Backfills {
         }
     }
 
-    /** Stops the migration's backfill, if one runs, and waits for it. */
-    void stop(String id) {
+    /**
+     * Stops the migration's backfill, if one runs, and waits for it: first, under the migration's
+     * lock, a BACKFILLING migration becomes PAUSED, so no worker's takeover scan restarts it (it
+     * starts BACKFILLING migrations whose job is not running) before the caller's step runs.
+     */
+    void stopForStep(String id, Step step, String actor, String reason) {
+        transitions.locked(id, () -> {
+            MigrationRecord m = transitions.get(id);
+            if (m.state() == Stage.BACKFILLING) {
+                transitions.move(m, Stage.PAUSED, Stage.EXPANDED, null, Step.PAUSE, actor,
+                        "stopping the backfill for " + step.label() + ": " + reason, "");
+            }
+            return m;
+        });
         awaitJob(id);
     }
 
@@ -195,7 +216,7 @@ public class Backfills {
             LOG.debugf("migration %s: another worker holds its claim and runs its backfill", id);
             return false;
         }
-        BackfillLoop loop = new BackfillLoop(repository, listener, false, autoThrottle);
+        BackfillLoop loop = new BackfillLoop(repository, listener, false, autoThrottle, tableWrites(transitions.get(id)));
         listener.backfillRunning(id, loop::rate, loop::done, loop::total);
         jobs.put(id, new Job(loop, executor.submit(() -> {
             try (MigrationClaims.Claim held = claim.get()) {
@@ -276,7 +297,7 @@ public class Backfills {
                     return true;
                 }
                 try (MigrationClaims.Claim held = claim.get(); TargetSession session = targets.open(m.spec().target())) {
-                    BackfillLoop loop = new BackfillLoop(repository, listener, true, AutoThrottle.NONE);
+                    BackfillLoop loop = new BackfillLoop(repository, listener, true, AutoThrottle.NONE, tableWrites(m));
                     loop.run(stored, session);
                     if (loop.written() > 0) {
                         LOG.infof("migration %s: %d appended rows given a ULID", id, loop.written());
@@ -302,6 +323,11 @@ public class Backfills {
             task.cancel(false);
             LOG.infof("migration %s: no longer following appended rows (state %s)", id, transitions.get(id).state());
         }
+    }
+
+    private Lock tableWrites(MigrationRecord m) {
+        String table = m.spec().target() + "\u0000" + m.spec().table().toLowerCase(java.util.Locale.ROOT);
+        return tableLocks.computeIfAbsent(table, key -> new ReentrantLock());
     }
 
     /** Asks the running backfill, if any, to stop at its next checkpoint and waits for it. */

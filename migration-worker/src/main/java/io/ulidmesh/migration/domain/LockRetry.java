@@ -65,7 +65,7 @@ public class LockRetry {
                     throw new TargetFailure("the lock on table '" + t.table() + "' for \"" + group.purpose() + "\" was not granted within"
                             + " lock_timeout in " + attempt + " attempts over " + bound.toSeconds() + " s (the retry bound); held by "
                             + (holders.isEmpty() ? "no session any more" : String.join(", ", holders))
-                            + "; end or wait for that session and run the step again", e.getCause(), true);
+                            + "; end or wait for that session and run the step again", e.getCause(), TargetFailure.Transience.LOCK_NOT_GRANTED);
                 }
                 long wait = Math.min(left, backoff / 2 + (long) (random.nextDouble() * (backoff / 2)));
                 listener.lockWaited(target, wait);

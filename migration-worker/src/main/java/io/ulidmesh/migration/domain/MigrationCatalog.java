@@ -16,11 +16,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /** Creates migrations (checked against the target's real catalog), lists them and plans their remaining SQL. */
 public class MigrationCatalog {
     private static final Logger LOG = Logger.getLogger(MigrationCatalog.class);
+    /** How many of a target's newest migrations are searched for a finished backfill's rate. */
+    private static final int OBSERVED_LOOKBACK = 20;
 
     private final MigrationRepository repository;
     private final Transitions transitions;
@@ -94,16 +97,64 @@ public class MigrationCatalog {
         return repository.list(target, beforeId, limit).stream().map(StoredMigration::migration).toList();
     }
 
-    /** The exact SQL of each remaining step, from the current stage on, then what Rollback would run. */
-    public Map<String, List<String>> plan(String id) {
+    /** The exact SQL of each remaining step, in order, and the backfill's size and expected duration. */
+    public record Plan(Map<String, List<String>> steps, BackfillEstimate estimate) {
+    }
+
+    /** The plan of a created migration: its remaining steps from the current stage on, then what Rollback would run. */
+    public Plan plan(String id) {
         StoredMigration stored = transitions.stored(id);
-        TableRef t = stored.ref();
-        Stage stage = stored.migration().effectiveState();
-        Map<String, List<String>> steps = new LinkedHashMap<>();
+        MigrationRecord m = stored.migration();
+        Stage stage = m.effectiveState();
         if (stage == Stage.ROLLED_BACK) {
-            return steps;
+            return new Plan(Map.of(), estimate(m.spec(), 0, 0));
         }
-        TargetSql sql = targets.sqlOf(stored.migration().spec().target());
+        TableRef t = stored.ref();
+        try (TargetSession session = targets.open(m.spec().target())) {
+            long rows;
+            long toBackfill;
+            if (stage == Stage.CREATED) {
+                rows = session.countRows(t);
+                toBackfill = rows;
+            } else {
+                TargetSession.RowCounts counts = session.countProgress(t);
+                rows = counts.rows();
+                toBackfill = stage.compareTo(Stage.BACKFILLED) < 0 ? counts.rows() - counts.withUlid() : 0;
+            }
+            return new Plan(steps(session.sql(), t, stage), estimate(m.spec(), rows, toBackfill));
+        } catch (TargetFailure e) {
+            throw DomainException.unavailable("counting the rows of '" + t.table() + "' on target '" + m.spec().target()
+                    + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The plan of a migration not created yet, for a dry run: the spec is checked against the
+     * target's catalog as {@link #create} checks it, and nothing is written on either side.
+     */
+    public Plan plan(UlidColumnSpec requested) {
+        UlidColumnSpec spec = requested.validated();
+        try (TargetSession session = targets.open(spec.target())) {
+            TableRef t = resolve(session, spec, UlidCreator.getMonotonicUlid().toString());
+            long rows = session.countRows(t);
+            return new Plan(steps(session.sql(), t, Stage.CREATED), estimate(spec, rows, rows));
+        } catch (TargetFailure e) {
+            throw DomainException.unavailable("reading target '" + spec.target() + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The rate comes from the throttle or the newest backfill measured on the same target, whichever is slower. */
+    private BackfillEstimate estimate(UlidColumnSpec spec, long rows, long toBackfill) {
+        Optional<BackfillEstimate.Observed> observed = repository.list(spec.target(), "", OBSERVED_LOOKBACK).stream()
+                .map(StoredMigration::migration)
+                .filter(m -> m.rowsPerSecond() > 0)
+                .findFirst()
+                .map(m -> new BackfillEstimate.Observed(m.id(), m.rowsPerSecond()));
+        return BackfillEstimate.of(rows, toBackfill, spec.maxRowsPerSecond(), observed);
+    }
+
+    private static Map<String, List<String>> steps(TargetSql sql, TableRef t, Stage stage) {
+        Map<String, List<String>> steps = new LinkedHashMap<>();
         if (stage == Stage.CREATED) {
             List<String> expand = new ArrayList<>(statements(sql.expand(t)));
             expand.add(sql.countRows(t));

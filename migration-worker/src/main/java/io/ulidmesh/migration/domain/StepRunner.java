@@ -104,7 +104,7 @@ public class StepRunner {
         if (reason == null || reason.isBlank()) {
             throw DomainException.invalid("reason is required for Rollback");
         }
-        backfills.stop(id);
+        backfills.stopForStep(id, Step.ROLLBACK, actor, reason);
         return onTarget(id, Step.ROLLBACK, actor, m -> m, (stored, session) -> {
             TableRef t = stored.ref();
             String target = stored.migration().spec().target();

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.grpc.Status;
 import io.quarkus.test.junit.QuarkusTest;
 import io.ulidmesh.migration.domain.target.Engine;
+import io.ulidmesh.proto.migration.v1.ListMigrationsRequest;
 import io.ulidmesh.proto.migration.v1.Migration;
 import io.ulidmesh.proto.migration.v1.MigrationProgress;
 import io.ulidmesh.proto.migration.v1.MigrationServiceGrpc;
@@ -35,6 +36,19 @@ class RoundTripTest extends GrpcTestBase {
         String target = "rt-" + engine.name().toLowerCase(Locale.ROOT);
         try (TargetDb db = TargetDb.create(engine).seed(ROWS)) {
             Grpc.register(stub, target, db);
+            // A dry run plans the spec without creating anything.
+            PlanResponse dryRun = stub.plan(PlanRequest.newBuilder().setSpec(Grpc.jobsSpec(target)).build());
+            assertThat(dryRun.getStepsList()).extracting(s -> s.getStep())
+                    .containsExactly("expand", "backfill", "validate", "contract", "rollback");
+            assertThat(dryRun.getEstimate().getRows()).isEqualTo(ROWS);
+            assertThat(dryRun.getEstimate().getRowsToBackfill()).isEqualTo(ROWS);
+            assertThat(dryRun.getEstimate().getBasis()).isNotEmpty();
+            assertThat(stub.listMigrations(ListMigrationsRequest.newBuilder().setTarget(target).build()).getMigrationsCount()).isZero();
+            assertThat(db.columns("jobs")).containsExactly("id", "legacy_id", "created_at", "payload");
+            assertStatus(Status.Code.INVALID_ARGUMENT, () -> stub.plan(PlanRequest.getDefaultInstance()));
+            assertStatus(Status.Code.FAILED_PRECONDITION, () -> stub.plan(PlanRequest.newBuilder()
+                    .setSpec(Grpc.jobsSpec(target).setTable("no_such_table")).build()));
+
             Migration created = Grpc.create(stub, Grpc.jobsSpec(target));
             String id = created.getId();
             assertThat(created.getState()).isEqualTo(MigrationState.CREATED);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 
 /** One backfill run against an in-memory table: coverage, commit order, stop and crash recovery. */
@@ -28,7 +29,7 @@ class BackfillLoopTest {
     void everyRowGetsAUlidAndTheUlidsRiseInKeyOrder() throws Exception {
         try (Worker worker = new Worker(ROWS)) {
             String id = expanded(worker);
-            BackfillLoop loop = new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE);
+            BackfillLoop loop = new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE, new ReentrantLock());
 
             assertThat(run(worker, id, loop)).isTrue();
 
@@ -44,7 +45,7 @@ class BackfillLoopTest {
     void eachBatchIsCheckpointedBeforeItIsWritten() throws Exception {
         try (Worker worker = new Worker(ROWS)) {
             String id = expanded(worker);
-            run(worker, id, new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE));
+            run(worker, id, new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE, new ReentrantLock()));
 
             List<String> log = new ArrayList<>(worker.log);
             assertThat(log).contains("write 1..1000", "write 1001..2000", "write 2001..2500");
@@ -68,7 +69,7 @@ class BackfillLoopTest {
                 }
             };
 
-            assertThat(run(worker, id, new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE))).isTrue();
+            assertThat(run(worker, id, new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE, new ReentrantLock()))).isTrue();
 
             assertThat(worker.table.rows).hasSize(ROWS + 2);
             assertThat(worker.table.ulids()).doesNotContainNull().hasSize(ROWS + 2);
@@ -80,7 +81,7 @@ class BackfillLoopTest {
     void aStoppedRunKeepsItsCheckpointAndTheNextRunContinuesAfterIt() throws Exception {
         try (Worker worker = new Worker(ROWS)) {
             String id = expanded(worker);
-            BackfillLoop first = new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE);
+            BackfillLoop first = new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE, new ReentrantLock());
             worker.table.beforeWrite = table -> first.requestStop(); // stop requested during the first batch
 
             assertThat(run(worker, id, first)).isFalse();
@@ -103,7 +104,7 @@ class BackfillLoopTest {
                     table.failNextWrite = "connection lost";
                 }
             };
-            assertThatThrownBy(() -> run(worker, id, new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE)))
+            assertThatThrownBy(() -> run(worker, id, new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE, new ReentrantLock())))
                     .isInstanceOf(TargetFailure.class).hasMessage("connection lost");
             Checkpoint crashed = worker.transitions.stored(id).checkpoint();
             assertThat(crashed.key()).as("checkpointed ahead of the lost batch").isEqualTo("2000");
@@ -115,10 +116,50 @@ class BackfillLoopTest {
         }
     }
 
+    /** A batch that met a concurrent writer of the same rows was rolled back whole: it is written again, and the backfill goes on. */
+    @Test
+    void aBatchThatMetAConcurrentWriteIsWrittenAgain() throws Exception {
+        try (Worker worker = new Worker(ROWS)) {
+            String id = expanded(worker);
+            int[] conflicts = {2};
+            worker.table.beforeWrite = table -> {
+                if (conflicts[0]-- > 0) {
+                    table.rows.get(1L).ulid = "01ARZ3NDEKTSV4RRFFQ69G5FAV"; // the other writer's row, then its rollback of ours
+                    table.failNextWrite = "a concurrent transaction got in the way; retry";
+                    table.failNextWriteAs = TargetFailure.Transience.CONCURRENT_WRITE;
+                }
+            };
+            BackfillLoop loop = new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE, new ReentrantLock());
+
+            assertThat(run(worker, id, loop)).isTrue();
+
+            assertThat(worker.log.stream().filter(line -> line.equals("write 1..1000"))).hasSize(1);
+            Map<Long, String> after = written(worker);
+            assertThat(after).hasSize(ROWS);
+            assertThat(after.get(1L)).as("the other writer's value is kept").isEqualTo("01ARZ3NDEKTSV4RRFFQ69G5FAV");
+            assertThat(after.values()).doesNotHaveDuplicates();
+        }
+    }
+
+    /** Any other failure, and a conflict that persists past its tries, fails the run. */
+    @Test
+    void aConflictThatPersistsFailsTheRun() throws Exception {
+        try (Worker worker = new Worker(ROWS)) {
+            String id = expanded(worker);
+            worker.table.beforeWrite = table -> {
+                table.failNextWrite = "a concurrent transaction got in the way; retry";
+                table.failNextWriteAs = TargetFailure.Transience.CONCURRENT_WRITE;
+            };
+            assertThatThrownBy(() -> run(worker, id, new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE, new ReentrantLock())))
+                    .isInstanceOfSatisfying(TargetFailure.class, e -> assertThat(e.concurrentWrite()).isTrue());
+            assertThat(written(worker)).isEmpty();
+        }
+    }
+
     /** A new run from the stored checkpoint finishes: every row has a unique ULID, and none written {@code before} changed. */
     private static void runAgainAndKeep(Worker worker, String id, Map<Long, String> before) throws InterruptedException {
         worker.table.beforeWrite = table -> { };
-        assertThat(run(worker, id, new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE))).isTrue();
+        assertThat(run(worker, id, new BackfillLoop(worker.repository, worker.meters, false, AutoThrottle.NONE, new ReentrantLock()))).isTrue();
         Map<Long, String> after = written(worker);
         assertThat(after).hasSize(ROWS);
         assertThat(after.values()).doesNotHaveDuplicates();

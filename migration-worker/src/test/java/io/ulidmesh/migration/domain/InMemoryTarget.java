@@ -47,6 +47,8 @@ final class InMemoryTarget implements TargetSession {
     Consumer<InMemoryTarget> beforeWrite = t -> { };
     /** Fails the next write with this message, as a target refusing it would. */
     String failNextWrite;
+    /** How the next failed write fails: NONE for a plain failure. */
+    TargetFailure.Transience failNextWriteAs = TargetFailure.Transience.NONE;
 
     InMemoryTarget(List<String> log, int rowCount) {
         this.log = log;
@@ -117,7 +119,7 @@ final class InMemoryTarget implements TargetSession {
         if (failNextWrite != null) {
             String message = failNextWrite;
             failNextWrite = null;
-            throw new TargetFailure(message, null);
+            throw new TargetFailure(message, null, failNextWriteAs);
         }
         int written = 0;
         for (int i = 0; i < keys.size(); i++) {

@@ -40,7 +40,8 @@ class LockRetryTest {
                 (proxy, method, args) -> switch (method.getName()) {
                     case "run" -> {
                         if (runs.incrementAndGet() <= refusals) {
-                            throw new TargetFailure("a lock was not granted", new SQLException("canceling statement due to lock timeout", "55P03"), true);
+                            throw new TargetFailure("a lock was not granted", new SQLException("canceling statement due to lock timeout", "55P03"),
+                                    TargetFailure.Transience.LOCK_NOT_GRANTED);
                         }
                         yield null;
                     }

@@ -25,7 +25,10 @@ class StepRunnerTest {
             MigrationRecord created = worker.catalog.create(Worker.spec(), "alice");
             String id = created.id();
             assertThat(created.state()).isEqualTo(Stage.CREATED);
-            assertThat(worker.catalog.plan(id)).containsOnlyKeys("expand", "backfill", "validate", "contract", "rollback");
+            MigrationCatalog.Plan fresh = worker.catalog.plan(id);
+            assertThat(fresh.steps()).containsOnlyKeys("expand", "backfill", "validate", "contract", "rollback");
+            assertThat(fresh.estimate()).isEqualTo(new BackfillEstimate(ROWS, ROWS, 0, 0,
+                    "unknown: unthrottled, and no backfill on this target has been measured yet"));
             refused(ErrorKind.FAILED_PRECONDITION, () -> worker.steps.contract(id, "alice", ""), "Contract needs a passed validation");
             assertThat(worker.table.ran).as("a refused step runs nothing").isEmpty();
 
@@ -39,7 +42,10 @@ class StepRunnerTest {
             assertThat(worker.backfills.backfill(id, "alice", "").state()).isEqualTo(Stage.BACKFILLING);
             assertThat(worker.awaitRest(id).state()).isEqualTo(Stage.BACKFILLED);
             assertThat(worker.table.ulids()).doesNotContainNull().hasSize(ROWS);
-            assertThat(worker.catalog.plan(id)).containsOnlyKeys("validate", "contract", "rollback");
+            MigrationCatalog.Plan backfilled = worker.catalog.plan(id);
+            assertThat(backfilled.steps()).containsOnlyKeys("validate", "contract", "rollback");
+            assertThat(backfilled.estimate().rowsToBackfill()).isZero();
+            assertThat(backfilled.estimate().rows()).isEqualTo(ROWS);
 
             ValidationResult result = worker.steps.validate(id, "alice", "");
             assertThat(result.passed()).as("problems: %s", result.problems()).isTrue();
@@ -59,10 +65,47 @@ class StepRunnerTest {
             assertThat(worker.table.ran).containsSubsequence("enforce not null and unique", "archive and drop legacy",
                     "unenforce", "restore legacy", "drop ulid");
             refused(ErrorKind.FAILED_PRECONDITION, () -> worker.steps.expand(id, "alice", ""), "rolled back");
-            assertThat(worker.catalog.plan(id)).isEmpty();
+            assertThat(worker.catalog.plan(id).steps()).isEmpty();
             assertThat(worker.repository.events).extracting(Change::step)
                     .containsExactly("create", "expand", "backfill", "backfill", "validate", "contract", "rollback");
             assertThat(worker.repository.events).extracting(Change::actor).contains("alice", "migration-worker");
+        }
+    }
+
+    /**
+     * A Rollback stops a running backfill by pausing it first, so the takeover scan (which starts
+     * BACKFILLING migrations whose job runs nowhere) cannot start it again between the job's end and
+     * the Rollback: a restarted job would write into the column the Rollback drops, or into the one
+     * a next migration of the same table adds (a DuckDB write-write conflict in the demo).
+     */
+    @Test
+    void aBackfillStoppedForRollbackIsNotTakenOverAgain() throws Exception {
+        try (Worker worker = new Worker(50_000)) {
+            String id = worker.catalog.create(Worker.spec(), "alice").id();
+            worker.steps.expand(id, "alice", "");
+            worker.table.beforeWrite = table -> sleep(20);
+            worker.backfills.backfill(id, "alice", "");
+            while (worker.log.stream().noneMatch(line -> line.startsWith("write "))) {
+                Thread.sleep(5);
+            }
+
+            worker.backfills.stopForStep(id, Step.ROLLBACK, "alice", "error rate");
+            assertThat(worker.repository.get(id).state()).isEqualTo(Stage.PAUSED);
+            long writes = worker.log.stream().filter(line -> line.startsWith("write ")).count();
+            worker.backfills.resumeInterrupted(); // the takeover scan, at once and then every second
+            Thread.sleep(1_500);
+            assertThat(worker.log.stream().filter(line -> line.startsWith("write "))).as("no batch after the stop").hasSize((int) writes);
+
+            assertThat(worker.steps.rollback(id, "alice", "error rate").state()).isEqualTo(Stage.ROLLED_BACK);
+            assertThat(worker.repository.events).extracting(Change::reason).contains("stopping the backfill for rollback: error rate");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -104,10 +147,7 @@ class StepRunnerTest {
     @Test
     void aFailedValidationLeavesTheMigrationBackfilled() throws Exception {
         try (Worker worker = new Worker(ROWS)) {
-            String id = worker.catalog.create(Worker.spec(), "alice").id();
-            worker.steps.expand(id, "alice", "");
-            worker.backfills.backfill(id, "alice", "");
-            worker.awaitRest(id);
+            String id = worker.backfilled().id();
             worker.table.rows.get(2L).ulid = worker.table.rows.get(1L).ulid;
 
             ValidationResult result = worker.steps.validate(id, "alice", "");

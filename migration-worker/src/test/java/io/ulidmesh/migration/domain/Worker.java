@@ -60,6 +60,14 @@ final class Worker implements AutoCloseable {
         return new UlidColumnSpec("jobs", TARGET, "jobs", "id", "job_ulid", "legacy_id", "created_at", 1000, 0);
     }
 
+    /** A migration of {@link #spec()} created, expanded and backfilled by alice, as it rests. */
+    MigrationRecord backfilled() throws InterruptedException {
+        String id = catalog.create(spec(), "alice").id();
+        steps.expand(id, "alice", "");
+        backfills.backfill(id, "alice", "");
+        return awaitRest(id);
+    }
+
     /** Waits for the background backfill to leave BACKFILLING. */
     MigrationRecord awaitRest(String id) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;

@@ -6,20 +6,33 @@ package io.ulidmesh.migration.domain.target;
  * name roles, hosts, files or row values, stays in the cause and goes only to the worker's log.
  */
 public class TargetFailure extends RuntimeException {
-    private final boolean lockNotGranted;
-
-    public TargetFailure(String summary, Throwable engineError) {
-        this(summary, engineError, false);
+    /** Whether trying the same statement again may pass. */
+    public enum Transience {
+        /** Retrying changes nothing. */
+        NONE,
+        /** The statement gave up waiting for a lock (PostgreSQL's lock_timeout). */
+        LOCK_NOT_GRANTED,
+        /** A concurrent transaction wrote the same rows (a deadlock, a serialization failure, DuckDB's write-write conflict); the work was rolled back. */
+        CONCURRENT_WRITE
     }
 
-    /** {@code lockNotGranted}: the statement gave up waiting for a lock (PostgreSQL's lock_timeout), so a retry may pass. */
-    public TargetFailure(String summary, Throwable engineError, boolean lockNotGranted) {
+    private final Transience transience;
+
+    public TargetFailure(String summary, Throwable engineError) {
+        this(summary, engineError, Transience.NONE);
+    }
+
+    public TargetFailure(String summary, Throwable engineError, Transience transience) {
         super(summary, engineError);
-        this.lockNotGranted = lockNotGranted;
+        this.transience = transience;
     }
 
     public boolean lockNotGranted() {
-        return lockNotGranted;
+        return transience == Transience.LOCK_NOT_GRANTED;
+    }
+
+    public boolean concurrentWrite() {
+        return transience == Transience.CONCURRENT_WRITE;
     }
 
     /** The engine's own message, for the log only. */

@@ -48,7 +48,7 @@ final class JdbcTargetSession implements TargetSession {
         try {
             return work.run();
         } catch (SQLException e) {
-            throw new TargetFailure(TargetErrors.summary(e), e, "55P03".equals(e.getSQLState()));
+            throw new TargetFailure(TargetErrors.summary(e), e, TargetErrors.transience(e));
         }
     }
 

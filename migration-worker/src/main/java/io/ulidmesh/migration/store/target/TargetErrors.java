@@ -1,5 +1,6 @@
 package io.ulidmesh.migration.store.target;
 
+import io.ulidmesh.migration.domain.target.TargetFailure;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -16,6 +17,18 @@ final class TargetErrors {
     private static final Pattern DUCKDB_TYPE = Pattern.compile("^([A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*){0,2}) Error:");
 
     private TargetErrors() {
+    }
+
+    /** Whether the same statement may pass when tried again. */
+    static TargetFailure.Transience transience(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.equals("55P03")) {
+            return TargetFailure.Transience.LOCK_NOT_GRANTED;
+        }
+        boolean duckDbConflict = !(e instanceof SQLiteException) && state.length() != 5
+                && String.valueOf(e.getMessage()).startsWith("TransactionContext Error:");
+        return state.equals("40P01") || state.equals("40001") || duckDbConflict ? TargetFailure.Transience.CONCURRENT_WRITE
+                : TargetFailure.Transience.NONE;
     }
 
     static String summary(SQLException e) {
