@@ -160,6 +160,9 @@ final class MigrateCommands {
                 out().println(step.getStep() + ":");
                 step.getSqlList().forEach(sql -> out().println("  " + sql + (sql.endsWith(";") ? "" : ";")));
             }
+            var e = r.getEstimate();
+            out().printf("rows: %d, to backfill: %d, estimate: %s (%s)%n", e.getRows(), e.getRowsToBackfill(),
+                    e.getRowsPerSecond() > 0 ? e.getSeconds() + " s at " + Math.round(e.getRowsPerSecond()) + " rows/s" : "none", e.getBasis());
             out().flush();
             return 0;
         }

@@ -65,7 +65,8 @@ class MigrateCommandsIT {
         String id = create("jobs", "id", "job_ulid", "--legacy-column", "legacy_id", "--batch-size", "250",
                 "--max-rows-per-second", "1500");
         Cli.Run plan = admin.run("migrate", "plan", id);
-        assertThat(plan.out()).contains("expand:").contains("job_ulid").contains("rollback:");
+        assertThat(plan.out()).contains("expand:").contains("job_ulid").contains("rollback:")
+                .containsPattern("rows: (\\d+), to backfill: \\1, estimate: \\d+ s at \\d+ rows/s \\((throttle|observed: .+)\\)");
         assertThat(admin.run("migrate", "plan", id, "-o", "json").json().getAsJsonArray("steps").get(0).getAsJsonObject()
                 .get("step").getAsString()).isEqualTo("expand");
 
