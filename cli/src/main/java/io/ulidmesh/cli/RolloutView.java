@@ -264,7 +264,9 @@ final class RolloutView {
             boolean breached = false;
             for (RuleSpec r : plan.rules()) {
                 if (r.signal().equals(s.name())) {
-                    rules.add(r.above() != null ? "above " + Text.number(r.above()) : "below " + Text.number(r.below()));
+                    // a relative rule's reference is the controller's: this view names it and marks no breach of it
+                    rules.add(r.kind() != RuleSpec.Kind.THRESHOLD ? r.condition()
+                            : r.above() != null ? "above " + Text.number(r.above()) : "below " + Text.number(r.below()));
                     rules.set(rules.size() - 1, rules.get(rules.size() - 1) + (r.forCount() > 1 ? " " + r.forCount() + "× in a row" : ""));
                     breached |= value != null && r.breachedBy(value);
                 }

@@ -39,12 +39,6 @@ public class FlagServiceClient implements FlagPort {
     }
 
     @Override
-    public FlagState setFlag(String name, int basisPoints, long expectedVersion, String reason) throws FlagVersionConflict {
-        return state(write("SetFlag " + name, () -> stub().setFlag(SetFlagRequest.newBuilder().setName(name)
-                .setBasisPoints(basisPoints).setExpectedVersion(expectedVersion).setReason(reason).build())));
-    }
-
-    @Override
     public List<FlagState> setFlags(List<FlagWrite> writes) throws FlagVersionConflict {
         SetFlagsRequest.Builder request = SetFlagsRequest.newBuilder();
         for (FlagWrite w : writes) {

@@ -4,6 +4,7 @@ import io.ulidmesh.common.actor.AuditText;
 import io.ulidmesh.rollout.domain.port.PeerFailure;
 import io.ulidmesh.rollout.domain.port.SignalSourcePort;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,11 +13,12 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Instant PromQL queries over Prometheus' HTTP API ({@code /api/v1/query}). */
+/** Instant PromQL queries over Prometheus' HTTP API ({@code /api/v1/query}), now or at a given time. */
 public class PrometheusClient implements SignalSourcePort {
     // The first sample of a vector result or a scalar: "value":[<time>,"<number>"]
     private static final Pattern VALUE = Pattern.compile("\"value\"\\s*:\\s*\\[\\s*[0-9.eE+-]+\\s*,\\s*\"([^\"]*)\"\\s*]");
@@ -35,8 +37,19 @@ public class PrometheusClient implements SignalSourcePort {
 
     @Override
     public OptionalDouble query(String url, String promql) {
+        return query(url, promql, "");
+    }
+
+    @Override
+    public OptionalDouble query(String url, String promql, Instant at) {
+        // seconds with milliseconds, as the API's time parameter takes them
+        return query(url, promql, "&time=" + BigDecimal.valueOf(at.toEpochMilli(), 3).toPlainString());
+    }
+
+    private OptionalDouble query(String url, String promql, String time) {
         String base = url == null || url.isBlank() ? defaultUrl : url;
-        URI uri = URI.create(base.replaceAll("/+$", "") + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        URI uri = URI.create(base.replaceAll("/+$", "") + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                + time);
         HttpResponse<String> response = HttpCalls.send(http, HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
                 "Prometheus at " + base, timeout);
         String body = response.body();

@@ -125,7 +125,9 @@ final class ProtoMapping {
         SignalHealth.Builder sb = SignalHealth.newBuilder().setName(s.name()).setSource(s.source()).setDetail(s.detail())
                 .setHasValue(s.value() != null).setValue(s.value() == null ? 0 : s.value());
         s.thresholds().forEach(t -> sb.addThresholds(ThresholdHealth.newBuilder().setRule(t.rule()).setBound(t.bound())
-                .setThreshold(t.threshold()).setFor(t.forCount()).setInARow(t.inARow()).setBreached(t.breached())));
+                .setThreshold(t.threshold() == null ? 0 : t.threshold()).setFor(t.forCount()).setInARow(t.inARow())
+                .setBreached(t.breached()).setRelativeTo(t.relativeTo()).setHasReference(t.reference() != null)
+                .setReference(t.reference() == null ? 0 : t.reference()).setReferenceDetail(t.referenceDetail())));
         return sb.build();
     }
 

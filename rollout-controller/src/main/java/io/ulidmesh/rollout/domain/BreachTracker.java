@@ -36,12 +36,22 @@ public final class BreachTracker {
         });
     }
 
-    /** Feeds one value (or none: {@code value} null with a BREACH policy counts as a breach). */
+    /** Feeds one value of a threshold rule (or none: {@code value} null with a BREACH policy counts as a breach). */
     public Verdict observe(int ruleIndex, RuleSpec rule, Double value, NoDataPolicy noData) {
-        if (value == null && noData == NoDataPolicy.WAIT) {
+        return observe(ruleIndex, rule, value, null, noData);
+    }
+
+    /**
+     * Feeds one value with the rule's reference (a relative rule's baseline or other signal; ignored
+     * for a threshold). A relative rule without a reference has no data, as a missing value has:
+     * the policy decides.
+     */
+    public Verdict observe(int ruleIndex, RuleSpec rule, Double value, Double reference, NoDataPolicy noData) {
+        boolean noValue = value == null || (rule.kind() != RuleSpec.Kind.THRESHOLD && reference == null);
+        if (noValue && noData == NoDataPolicy.WAIT) {
             return new Verdict(rule, false, inARow.getOrDefault(ruleIndex, 0), false, false);
         }
-        boolean breached = value == null || rule.breachedBy(value);
+        boolean breached = noValue || rule.breachedBy(value, reference);
         if (!breached) {
             boolean wasCounting = inARow.remove(ruleIndex) != null;
             return new Verdict(rule, false, 0, false, wasCounting);

@@ -22,10 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 
 /**
  * The deployment-health view (the seed's get_deployment_health): per active rollout its phase, the
- * flags its phases set with their values now, each signal's current value against its rules, and
+ * flags its phases set with their values now, each signal's current value against its rules (a
+ * relative rule against its baseline or other signal), and
  * the active alerts. It only reads: flags from flag-service, pulled signals from their sources.
  */
 public final class DeploymentHealth {
@@ -76,10 +78,8 @@ public final class DeploymentHealth {
         planned.forEach((name, value) -> flagHealth.add(flag(name, value)));
         PhaseRecord p = r.current();
         Map<Integer, Integer> counts = p == null ? Map.of() : store.breachCounts(r.id(), p.idx(), p.attempt());
-        List<SignalHealth> signalHealth = new ArrayList<>();
-        for (SignalSpec s : plan.signals()) {
-            signalHealth.add(signal(r, plan, s, counts));
-        }
+        List<SignalHealth> signalHealth = signals(signals, plan, name -> signals.lastPushed(r.id(), name), counts,
+                signals.phaseBaselines(r.id(), p));
         return new RolloutHealth(r, flagHealth, signalHealth);
     }
 
@@ -93,39 +93,70 @@ public final class DeploymentHealth {
         }
     }
 
-    private SignalHealth signal(RolloutRecord r, Plan plan, SignalSpec s, Map<Integer, Integer> counts) {
-        return signal(signals, plan, s, signals.lastPushed(r.id(), s.name()), counts);
+    /**
+     * Each signal now against the plan's rules on it: pulled signals are pulled, a push signal
+     * shows its last value ({@code pushed}), {@code counts} are the rules' breaches in a row so far
+     * and {@code baselines} the above_baseline rules' references; an above_signal rule compares
+     * with the other signal's value shown here.
+     */
+    static List<SignalHealth> signals(SignalMonitor signals, Plan plan, Function<String, Optional<SignalMonitor.Observation>> pushed,
+                                      Map<Integer, Integer> counts, Map<Integer, Baseline> baselines) {
+        Map<String, Reading> readings = new LinkedHashMap<>();
+        for (SignalSpec s : plan.signals()) {
+            readings.put(s.name(), read(signals, s, pushed));
+        }
+        List<SignalHealth> result = new ArrayList<>();
+        for (SignalSpec s : plan.signals()) {
+            Double value = readings.get(s.name()).value();
+            List<ThresholdHealth> thresholds = new ArrayList<>();
+            for (int i = 0; i < plan.rules().size(); i++) {
+                RuleSpec rule = plan.rules().get(i);
+                if (rule.signal().equals(s.name())) {
+                    thresholds.add(threshold(rule, value, counts.getOrDefault(i, 0), reference(rule, baselines.get(i), readings)));
+                }
+            }
+            result.add(new SignalHealth(s.name(), s.source().text(), value, readings.get(s.name()).detail(), thresholds));
+        }
+        return result;
     }
 
-    /**
-     * One signal now against the plan's rules on it: pulled signals are pulled, a push signal shows
-     * {@code pushed} (its last value), and {@code counts} are the rules' breaches in a row so far.
-     */
-    static SignalHealth signal(SignalMonitor signals, Plan plan, SignalSpec s, Optional<SignalMonitor.Observation> pushed,
-                               Map<Integer, Integer> counts) {
-        Double value = null;
-        String detail;
+    /** A signal's value now (null: none), and where it came from or why there is none. */
+    private record Reading(Double value, String detail) {
+    }
+
+    private static Reading read(SignalMonitor signals, SignalSpec s, Function<String, Optional<SignalMonitor.Observation>> pushed) {
         if (s.source() == SignalSource.PUSH) {
-            value = pushed.map(SignalMonitor.Observation::value).orElse(null);
-            detail = pushed.map(o -> "pushed at " + o.at()).orElse("no value pushed to this controller since it started");
-        } else {
-            try {
-                OptionalDouble v = signals.pull(s);
-                value = v.isPresent() ? v.getAsDouble() : null;
-                detail = v.isPresent() ? "pulled now from " + s.source().text() : s.source().text() + " answered without data";
-            } catch (PeerFailure e) {
-                detail = e.getMessage();
-            }
+            Optional<SignalMonitor.Observation> last = pushed.apply(s.name());
+            return new Reading(last.map(SignalMonitor.Observation::value).orElse(null),
+                    last.map(o -> "pushed at " + o.at()).orElse("no value pushed to this controller since it started"));
         }
-        List<ThresholdHealth> thresholds = new ArrayList<>();
-        for (int i = 0; i < plan.rules().size(); i++) {
-            RuleSpec rule = plan.rules().get(i);
-            if (rule.signal().equals(s.name())) {
-                boolean above = rule.above() != null;
-                thresholds.add(new ThresholdHealth(rule.describe(), above ? "above" : "below", above ? rule.above() : rule.below(),
-                        rule.forCount(), counts.getOrDefault(i, 0), value != null && rule.breachedBy(value)));
-            }
+        try {
+            OptionalDouble v = signals.pull(s);
+            return new Reading(v.isPresent() ? v.getAsDouble() : null,
+                    v.isPresent() ? "pulled now from " + s.source().text() : s.source().text() + " answered without data");
+        } catch (PeerFailure e) {
+            return new Reading(null, e.getMessage());
         }
-        return new SignalHealth(s.name(), s.source().text(), value, detail, thresholds);
+    }
+
+    /** A relative rule's reference: its baseline, or the other signal's reading; null for a fixed threshold. */
+    private static SignalMonitor.Reference reference(RuleSpec rule, Baseline baseline, Map<String, Reading> readings) {
+        return switch (rule.kind()) {
+            case THRESHOLD -> null;
+            case BASELINE -> baseline == null ? new SignalMonitor.Reference(null, "baseline", "taken when the phase starts")
+                    : new SignalMonitor.Reference(baseline.value(), "baseline", baseline.text());
+            case SIGNAL -> {
+                Reading other = readings.get(rule.aboveSignal());
+                yield new SignalMonitor.Reference(other.value(), rule.aboveSignal(), other.value() == null
+                        ? "no value of " + rule.aboveSignal() + ": " + other.detail() : rule.aboveSignal() + " " + other.detail());
+            }
+        };
+    }
+
+    private static ThresholdHealth threshold(RuleSpec rule, Double value, int inARow, SignalMonitor.Reference ref) {
+        Double reference = ref == null ? null : ref.value();
+        boolean breached = value != null && (ref == null ? rule.breachedBy(value) : reference != null && rule.breachedBy(value, reference));
+        return new ThresholdHealth(rule.describe(), rule.below() != null ? "below" : "above", rule.limit(reference), rule.forCount(),
+                inARow, breached, ref == null ? "" : ref.name(), reference, ref == null ? "" : ref.detail());
     }
 }

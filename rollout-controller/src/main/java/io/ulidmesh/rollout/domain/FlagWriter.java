@@ -6,9 +6,11 @@ import io.ulidmesh.rollout.domain.port.FlagPort;
 import io.ulidmesh.rollout.domain.port.FlagState;
 import io.ulidmesh.rollout.domain.port.FlagVersionConflict;
 import io.ulidmesh.rollout.domain.port.RolloutStore;
-import io.ulidmesh.rollout.domain.port.FlagPort;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -37,26 +39,14 @@ public final class FlagWriter {
         return flags.getFlag(flag);
     }
 
-    /** Sets a journaled flag to the phase's value, marks the entry applied and logs the FLAG_SET event. */
-    void apply(RolloutRecord r, PhaseRecord p, Change ch, String reason) {
-        String message = compareAndSet(ch.subject(), "set it to " + new FlagValue(ch.targetBasisPoints()).text(),
-                now -> applyOnce(p, ch, now, reason));
-        logSet(r, p, message);
-    }
-
-    /** Puts a journaled flag back as the journal recorded it, marks the entry restored and logs the FLAG_SET event. */
-    void restore(RolloutRecord r, PhaseRecord p, Change ch, String reason) {
-        String message = compareAndSet(ch.subject(), "restore it to " + previousText(ch), now -> restoreOnce(ch, now, reason));
-        store.updateChange(ch.markRestored());
-        logSet(r, p, message);
-    }
-
     /**
      * Sets every journaled flag of a phase not yet applied in one SetFlags: flag-service changes
      * them together under one revision, or none of them, so no reader sees the phase half applied.
      * Each entry is rewritten to the flag as just read and committed before the write, which
      * expects those versions; a lost race reads all again and retries, failing the step after
-     * {@value #ATTEMPTS} conflicts. A flag already at its target is only marked applied.
+     * {@value #ATTEMPTS} conflicts. A flag already at its target is only marked applied. The marks,
+     * each with the version the flag is left at (what a rollback's write expects), and the
+     * FLAG_SET events are saved in one transaction.
      */
     void applyAll(RolloutRecord r, PhaseRecord p, List<Change> entries, String reason) {
         List<Change> pending = entries;
@@ -67,11 +57,13 @@ public final class FlagWriter {
             List<String> messages = new ArrayList<>();
             List<String> written = new ArrayList<>();
             List<Change> already = new ArrayList<>();
+            List<Change> marks = new ArrayList<>();
             for (Change ch : pending) {
                 Optional<FlagState> now = flags.getFlag(ch.subject());
                 String to = new FlagValue(ch.targetBasisPoints()).text();
                 if (now.isPresent() && now.get().basisPoints() == ch.targetBasisPoints()) {
                     already.add(ch);
+                    marks.add(ch.markApplied(now.get().version()));
                     messages.add("flag " + ch.subject() + " already " + to + " (version " + now.get().version() + ")");
                     continue;
                 }
@@ -86,13 +78,14 @@ public final class FlagWriter {
             }
             try {
                 List<FlagState> set = writes.isEmpty() ? List.of() : flags.setFlags(writes);
-                already.forEach(ch -> store.updateChange(ch.markApplied()));
-                journaled.forEach(j -> store.updateChange(j.markApplied()));
-                String together = writes.size() > 1 ? "; " + writes.size() + " flags set together in one write" : "";
-                messages.forEach(m -> logSet(r, p, m));
-                for (int k = 0; k < written.size(); k++) {
-                    logSet(r, p, written.get(k) + " (version " + set.get(k).version() + ")" + together);
+                for (int k = 0; k < journaled.size(); k++) {
+                    marks.add(journaled.get(k).markApplied(set.get(k).version()));
                 }
+                String together = writes.size() > 1 ? "; " + writes.size() + " flags set together in one write" : "";
+                for (int k = 0; k < written.size(); k++) {
+                    messages.add(written.get(k) + " (version " + set.get(k).version() + ")" + together);
+                }
+                logSet(r, p, marks, messages);
                 return;
             } catch (FlagVersionConflict e) {
                 conflict = e.getMessage();
@@ -112,95 +105,110 @@ public final class FlagWriter {
     /**
      * Puts a phase's journaled flags back in one SetFlags (those that existed before it), so no
      * reader sees a rollback half done; flags the phase created are deleted after it, one by one
-     * (flag-service has no multi-flag delete). Each entry is marked restored.
+     * (flag-service has no multi-flag delete). The first write reads nothing: it expects the
+     * versions the journal says the phase left the flags at. Only when flag-service refuses it
+     * (someone changed a flag since, or a crash left the restore half recorded) are the flags read
+     * and the write retried on what was read, failing the step after {@value #ATTEMPTS} refusals.
+     * Every entry's restored mark and every FLAG_SET event are saved in one transaction at the end:
+     * a crash before it leaves the journal unrestored, and the next attempt finds the flags already
+     * back (a refused write, a read) and only marks them.
      */
     void restoreAll(RolloutRecord r, PhaseRecord p, List<Change> entries, String reason) {
-        List<Change> created = entries.stream().filter(ch -> !ch.prevExists()).toList();
         List<Change> existed = entries.stream().filter(Change::prevExists).toList();
+        List<String> messages = new ArrayList<>();
+        Map<Change, Long> restored = existed.isEmpty() ? Map.of() : restoreExisting(p, existed, reason, messages);
+        for (Change ch : entries) {
+            if (!ch.prevExists()) {
+                messages.add(compareAndSet(ch.subject(), "restore it to absent", now -> deleteOnce(ch, now, reason)));
+            }
+        }
+        List<Change> marks = new ArrayList<>(entries.stream().map(Change::markRestored).toList());
+        marks.addAll(earlierPhasesLeftAsRestored(r, p, restored));
+        logSet(r, p, marks, messages);
+    }
+
+    /**
+     * The entries of earlier phases whose flag this restore put back exactly as they left it (the
+     * entry's applied version is the version the restored phase journaled as before it), with the
+     * version the restore wrote: a rollback of those phases then needs no read either.
+     */
+    private List<Change> earlierPhasesLeftAsRestored(RolloutRecord r, PhaseRecord p, Map<Change, Long> restored) {
+        List<Change> moved = new ArrayList<>();
+        for (int i = p.idx() - 1; i >= 0 && !restored.isEmpty(); i--) {
+            PhaseRecord earlier = r.phase(i);
+            if (!earlier.state().touched()) {
+                continue;
+            }
+            for (Change ch : store.changes(r.id(), i, earlier.attempt())) {
+                restored.entrySet().stream().filter(e -> ch.kind() == Change.Kind.FLAG && !ch.restored()
+                                && ch.subject().equals(e.getKey().subject()) && Objects.equals(ch.appliedVersion(), e.getKey().prevVersion()))
+                        .findFirst().ifPresent(e -> moved.add(ch.markApplied(e.getValue())));
+            }
+        }
+        return moved;
+    }
+
+    /**
+     * The SetFlags that puts flags that existed before the phase back, first on the journal's
+     * versions, then on reads; returns each entry it wrote with the version it wrote.
+     */
+    private Map<Change, Long> restoreExisting(PhaseRecord p, List<Change> existed, String reason, List<String> messages) {
         String conflict = "";
-        boolean done = existed.isEmpty();
-        for (int attempt = 1; attempt <= ATTEMPTS && !done; attempt++) {
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            // the first attempt trusts the journal's versions where it has them; a retry reads every flag
+            boolean fromJournal = attempt == 1 && existed.stream().anyMatch(ch -> ch.appliedVersion() != null);
             List<FlagPort.FlagWrite> writes = new ArrayList<>();
-            List<String> messages = new ArrayList<>();
+            List<Change> writing = new ArrayList<>();
+            List<String> already = new ArrayList<>();
             List<String> written = new ArrayList<>();
             for (Change ch : existed) {
-                Optional<FlagState> now = flags.getFlag(ch.subject());
+                Optional<FlagState> now = fromJournal && ch.appliedVersion() != null
+                        ? Optional.of(new FlagState(ch.targetBasisPoints(), ch.appliedVersion())) : flags.getFlag(ch.subject());
                 String prev = new FlagValue(ch.prevBasisPoints()).text();
                 if (now.isPresent() && now.get().basisPoints() == ch.prevBasisPoints()) {
-                    messages.add("flag " + ch.subject() + " already at its previous value " + prev);
+                    already.add("flag " + ch.subject() + " already at its previous value " + prev);
                 } else {
                     writes.add(new FlagPort.FlagWrite(ch.subject(), ch.prevBasisPoints(), expectedVersion(now), reason));
+                    writing.add(ch);
                     written.add("flag " + ch.subject() + " restored: " + FlagState.text(now) + " -> " + prev + " (value of version "
                             + ch.prevVersion() + ", now version ");
                 }
             }
             try {
                 List<FlagState> set = writes.isEmpty() ? List.of() : flags.setFlags(writes);
-                existed.forEach(ch -> store.updateChange(ch.markRestored()));
                 String together = writes.size() > 1 ? "; " + writes.size() + " flags restored together in one write" : "";
-                messages.forEach(m -> logSet(r, p, m));
+                messages.addAll(already);
+                Map<Change, Long> versions = new HashMap<>();
                 for (int k = 0; k < written.size(); k++) {
-                    logSet(r, p, written.get(k) + set.get(k).version() + ")" + together);
+                    messages.add(written.get(k) + set.get(k).version() + ")" + together);
+                    versions.put(writing.get(k), set.get(k).version());
                 }
-                done = true;
+                return versions;
             } catch (FlagVersionConflict e) {
                 conflict = e.getMessage();
-                LOG.infof("flags of phase %s changed between read and restore (attempt %d of %d): %s", p.name(), attempt, ATTEMPTS,
+                messages.add("flag-service refused the restore of phase " + p.name() + " (attempt " + attempt + " of " + ATTEMPTS
+                        + (fromJournal ? ", on the versions the phase left" : ", on the flags as read") + "): " + conflict
+                        + "; reading the flags again");
+                LOG.infof("flags of phase %s changed before their restore (attempt %d of %d): %s", p.name(), attempt, ATTEMPTS,
                         conflict);
             }
         }
-        if (!done) {
-            throw new StepFailure("the flags of phase " + p.name() + " changed between read and write in each of " + ATTEMPTS
-                    + " attempts to restore them; last: " + conflict);
-        }
-        created.forEach(ch -> restore(r, p, ch, reason));
+        throw new StepFailure("the flags of phase " + p.name() + " changed between read and write in each of " + ATTEMPTS
+                + " attempts to restore them; last: " + conflict);
     }
 
-    private void logSet(RolloutRecord r, PhaseRecord p, String message) {
-        log.event(r.id(), EventType.FLAG_SET, p.name(), message);
-        LOG.infof("rollout %s phase %s: %s", r.id(), p.name(), message);
+    /** Saves the entries' marks and the FLAG_SET events in one transaction, and logs each. */
+    private void logSet(RolloutRecord r, PhaseRecord p, List<Change> marks, List<String> messages) {
+        store.updateChanges(r.id(), marks, p.name(), messages, RolloutLog.CONTROLLER);
+        messages.forEach(m -> LOG.infof("rollout %s phase %s: %s", r.id(), p.name(), m));
     }
 
-    /**
-     * One attempt to set a journaled flag to its target, given the flag as just read. The journal
-     * entry is rewritten to that read (value and version) and committed before the write, and the
-     * write expects that version: flag-service applies it only if nothing changed in between, so
-     * the journal always holds the value the write replaced. A crash before the write leaves the
-     * flag as journaled; a crash after it leaves the flag at the target, which the next attempt
-     * finds and only marks applied (it cannot tell its own write from an operator's setting the
-     * same value, so the journal is kept as it is then). Writing first and journaling after would
-     * lose the previous value to a crash in between.
-     */
-    private String applyOnce(PhaseRecord p, Change ch, Optional<FlagState> now, String reason) throws FlagVersionConflict {
-        String to = new FlagValue(ch.targetBasisPoints()).text();
-        if (now.isPresent() && now.get().basisPoints() == ch.targetBasisPoints()) {
-            store.updateChange(ch.markApplied());
-            return "flag " + ch.subject() + " already " + to + " (version " + now.get().version() + ")";
+    /** One attempt to delete a flag the phase created, given the flag as just read; the delete expects that read. */
+    private String deleteOnce(Change ch, Optional<FlagState> now, String reason) throws FlagVersionConflict {
+        if (now.isPresent() && flags.deleteFlag(ch.subject(), now.get().version(), reason)) {
+            return "flag " + ch.subject() + " deleted: " + FlagState.text(now) + " -> absent, as before the phase";
         }
-        Change journaled = ch.withPrevious(now.isPresent(), now.map(FlagState::basisPoints).orElse(null),
-                now.map(FlagState::version).orElse(null));
-        store.journalPrevious(journaled, p.name(), ch.equals(journaled) ? null : "flag " + ch.subject() + " changed since the"
-                + " phase's journal was taken: " + previousText(ch) + " -> " + FlagState.text(now) + "; a rollback restores the latter",
-                RolloutLog.CONTROLLER);
-        FlagState set = flags.setFlag(ch.subject(), ch.targetBasisPoints(), expectedVersion(now), reason);
-        store.updateChange(journaled.markApplied());
-        return "flag " + ch.subject() + ": " + FlagState.text(now) + " -> " + to + " (version " + set.version() + ")";
-    }
-
-    /** One attempt to put a flag back as the journal recorded it, given the flag as just read; the write expects that read. */
-    private String restoreOnce(Change ch, Optional<FlagState> now, String reason) throws FlagVersionConflict {
-        if (!ch.prevExists()) {
-            if (now.isPresent() && flags.deleteFlag(ch.subject(), now.get().version(), reason)) {
-                return "flag " + ch.subject() + " deleted: " + FlagState.text(now) + " -> absent, as before the phase";
-            }
-            return "flag " + ch.subject() + " already absent, as before the phase";
-        }
-        if (now.isPresent() && now.get().basisPoints() == ch.prevBasisPoints()) {
-            return "flag " + ch.subject() + " already at its previous value " + new FlagValue(ch.prevBasisPoints()).text();
-        }
-        FlagState set = flags.setFlag(ch.subject(), ch.prevBasisPoints(), expectedVersion(now), reason);
-        return "flag " + ch.subject() + " restored: " + FlagState.text(now) + " -> " + new FlagValue(ch.prevBasisPoints()).text()
-                + " (value of version " + ch.prevVersion() + ", now version " + set.version() + ")";
+        return "flag " + ch.subject() + " already absent, as before the phase";
     }
 
     /** One write of a flag attempted on a fresh read of it; a {@link FlagVersionConflict} means read again. */

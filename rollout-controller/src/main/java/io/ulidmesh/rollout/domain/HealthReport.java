@@ -19,6 +19,13 @@ public record HealthReport(List<RolloutHealth> rollouts, List<Alert> alerts, Str
     public record SignalHealth(String name, String source, Double value, String detail, List<ThresholdHealth> thresholds) {
     }
 
-    public record ThresholdHealth(String rule, String bound, double threshold, int forCount, int inARow, boolean breached) {
+    /**
+     * A rule on a signal now. A relative rule's {@code threshold} is its reference plus its margin,
+     * null while it has no reference; {@code relativeTo} is "" (a fixed threshold), "baseline" or
+     * the other signal's name, and {@code referenceDetail} how the reference was obtained or why
+     * there is none.
+     */
+    public record ThresholdHealth(String rule, String bound, Double threshold, int forCount, int inARow, boolean breached,
+                                  String relativeTo, Double reference, String referenceDetail) {
     }
 }

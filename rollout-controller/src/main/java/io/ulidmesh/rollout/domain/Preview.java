@@ -7,7 +7,6 @@ import io.ulidmesh.rollout.domain.plan.PhaseSpec;
 import io.ulidmesh.rollout.domain.plan.Plan;
 import io.ulidmesh.rollout.domain.plan.PlanParser;
 import io.ulidmesh.rollout.domain.plan.PlannedMigration;
-import io.ulidmesh.rollout.domain.plan.SignalSpec;
 import io.ulidmesh.rollout.domain.port.FlagPort;
 import io.ulidmesh.rollout.domain.port.FlagState;
 import io.ulidmesh.rollout.domain.port.PeerFailure;
@@ -20,7 +19,7 @@ import java.util.Optional;
 
 /**
  * The whole-plan dry run (PreviewRollout): what each phase of a plan would do, each signal now
- * against its rules, and the readiness checklist. It only reads - flag-service's GetFlag, the
+ * against its rules (a baseline as if the first phase started now), and the readiness checklist. It only reads - flag-service's GetFlag, the
  * signal sources, health checks - and stores nothing.
  */
 public final class Preview {
@@ -74,10 +73,10 @@ public final class Preview {
             }
             phases.add(new PhasePreview(phase.name(), changes, migrations));
         }
-        List<SignalHealth> signalHealth = new ArrayList<>();
-        for (SignalSpec s : plan.signals()) {
-            signalHealth.add(DeploymentHealth.signal(signals, plan, s, signals.lastPushed(s.name()), Map.of()));
-        }
+        // a baseline as the first phase would take it if it started now
+        Map<Integer, Baseline> baselines = new HashMap<>();
+        signals.baselines(plan, Instant.now()).forEach(b -> baselines.put(b.ruleIdx(), b));
+        List<SignalHealth> signalHealth = DeploymentHealth.signals(signals, plan, signals::lastPushed, Map.of(), baselines);
         return new Report(plan.name(), phases, signalHealth, readiness.check(plan), Instant.now());
     }
 

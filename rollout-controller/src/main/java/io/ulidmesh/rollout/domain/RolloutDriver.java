@@ -5,9 +5,11 @@ import io.ulidmesh.rollout.domain.RolloutRecord.RollbackKind;
 import io.ulidmesh.rollout.domain.plan.Durations;
 import io.ulidmesh.rollout.domain.plan.FlagValue;
 import io.ulidmesh.rollout.domain.plan.MigrationStep;
+import io.ulidmesh.rollout.domain.plan.NoDataPolicy;
 import io.ulidmesh.rollout.domain.plan.PhaseSpec;
 import io.ulidmesh.rollout.domain.plan.Plan;
 import io.ulidmesh.rollout.domain.plan.PlannedMigration;
+import io.ulidmesh.rollout.domain.plan.RuleSpec;
 import io.ulidmesh.rollout.domain.port.FlagState;
 import io.ulidmesh.rollout.domain.port.Leadership;
 import io.ulidmesh.rollout.domain.port.PeerFailure;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -128,15 +131,21 @@ public final class RolloutDriver {
         PhaseRecord p = r.current();
         PhaseSpec spec = plan.phases().get(p.idx());
         return switch (p.state()) {
-            case PENDING -> beginPhase(r, spec, p);
+            case PENDING -> beginPhase(r, plan, spec, p);
             case APPLYING -> applyPhase(r, spec, p);
             case BAKING -> completeIfBaked(r, plan, spec, p);
             default -> false;
         };
     }
 
-    /** Reads every flag the phase sets and commits that journal, with the phase as APPLYING, before anything changes. */
-    private boolean beginPhase(RolloutRecord r, PhaseSpec spec, PhaseRecord p) {
+    /**
+     * Reads every flag the phase sets and takes its rules' baselines, and commits that journal, with
+     * the phase as APPLYING, before anything changes. A rule without a baseline is recorded as
+     * SIGNAL_NO_DATA: it follows its signal's on_no_data for the whole attempt.
+     */
+    private boolean beginPhase(RolloutRecord r, Plan plan, PhaseSpec spec, PhaseRecord p) {
+        Instant at = Instant.now();
+        List<Baseline> baselines = signals.baselines(plan, at);
         List<Change> journal = new ArrayList<>();
         int pos = 0;
         StringBuilder what = new StringBuilder();
@@ -154,9 +163,20 @@ public final class RolloutDriver {
             what.append(what.isEmpty() ? "" : ", ").append("migration ").append(planned.target()).append('.')
                     .append(planned.table()).append(' ').append(planned.steps().stream().map(MigrationStep::text).toList());
         }
-        log.beginPhase(r, p.started(Instant.now()), journal, "phase " + p.name() + " attempt " + (p.attempt() + 1)
+        for (Baseline b : baselines) {
+            what.append(what.isEmpty() ? "" : ", ").append("baseline of rule '").append(plan.rules().get(b.ruleIdx()).describe())
+                    .append("': ").append(b.text());
+        }
+        log.beginPhase(r, p.started(at), journal, baselines, "phase " + p.name() + " attempt " + (p.attempt() + 1)
                 + " starts: " + (what.isEmpty() ? "no changes" : what));
         LOG.infof("rollout %s phase %s started: %s", r.id(), p.name(), what);
+        for (Baseline b : baselines.stream().filter(b -> b.value() == null).toList()) {
+            RuleSpec rule = plan.rules().get(b.ruleIdx());
+            NoDataPolicy policy = plan.signal(rule.signal()).orElseThrow().onNoData();
+            log.event(r.id(), EventType.SIGNAL_NO_DATA, p.name(), "rule '" + rule.describe() + "' has no baseline in this phase attempt ("
+                    + b.detail() + "); policy " + policy.name().toLowerCase(Locale.ROOT)
+                    + (policy == NoDataPolicy.BREACH ? ": each value counts as a breach" : ": the rule is not evaluated"));
+        }
         return true;
     }
 

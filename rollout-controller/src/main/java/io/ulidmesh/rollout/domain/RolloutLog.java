@@ -33,9 +33,9 @@ public final class RolloutLog {
         }
     }
 
-    /** Records a phase attempt's journal and the phase as APPLYING, before it changes anything. */
-    public void beginPhase(RolloutRecord r, PhaseRecord applying, List<Change> journal, String message) {
-        store.beginPhase(r, applying, journal, message);
+    /** Records a phase attempt's journal, its baselines and the phase as APPLYING, before it changes anything. */
+    public void beginPhase(RolloutRecord r, PhaseRecord applying, List<Change> journal, List<Baseline> baselines, String message) {
+        store.beginPhase(r, applying, journal, baselines, message);
         metrics.phase(r.id(), r.name(), applying.idx());
     }
 

@@ -15,6 +15,7 @@ import io.ulidmesh.rollout.domain.port.PeerHealth;
 import io.ulidmesh.rollout.domain.port.RolloutStore;
 import io.ulidmesh.rollout.domain.port.SignalSourcePort;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,10 @@ public final class SignalMonitor {
     private final Map<String, Instant> lastPull = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> withoutData = new ConcurrentHashMap<>();
     private final Map<String, Observation> lastSeen = new ConcurrentHashMap<>();
+    private final Baselines baselines;
+    private final Map<String, PhaseBaselines> phaseBaselines = new ConcurrentHashMap<>();
+    /** Relative rules (rollout and rule index) whose missing reference was recorded as an event in this phase attempt. */
+    private final Set<String> noReference = ConcurrentHashMap.newKeySet();
 
     public SignalMonitor(SignalSourcePort prometheus, HealthPort health, SignalAllowlist allowlist, RolloutStore store, RolloutLog log,
                          MetricsPort metrics) {
@@ -51,6 +56,11 @@ public final class SignalMonitor {
         this.store = store;
         this.log = log;
         this.metrics = metrics;
+        this.baselines = new Baselines(prometheus, allowlist);
+    }
+
+    /** The baselines of a phase attempt as the journal recorded them when it started. */
+    private record PhaseBaselines(int idx, int attempt, Map<Integer, Baseline> byRule) {
     }
 
     /** A rule that fired: why, and when the breaching value was seen ({@link System#nanoTime()}). */
@@ -84,14 +94,24 @@ public final class SignalMonitor {
      * failure without any request sent.
      */
     public OptionalDouble pull(SignalSpec s) {
-        String refused = allowlist.problem(s);
-        if (refused != null) {
-            throw new PeerFailure("signal " + s.name() + " is not pulled: " + refused, false, null);
-        }
+        requireAllowed(allowlist, s);
         if (s.source() == SignalSource.PROMETHEUS) {
             return prometheus.query(s.url(), s.query());
         }
         return OptionalDouble.of(health.check(s.target(), s.service()) == PeerHealth.SERVING ? 1 : 0);
+    }
+
+    /** A failure, before any request is sent, when {@code s}'s source is outside the allowlist. */
+    static void requireAllowed(SignalAllowlist allowlist, SignalSpec s) {
+        String refused = allowlist.problem(s);
+        if (refused != null) {
+            throw new PeerFailure("signal " + s.name() + " is not pulled: " + refused, false, null);
+        }
+    }
+
+    /** The baselines of the plan's above_baseline rules over their windows ending at {@code at}. */
+    List<Baseline> baselines(Plan plan, Instant at) {
+        return baselines.take(plan, at);
     }
 
     /** True when the plan has pulled signals and its interval has passed since they were last pulled. */
@@ -160,7 +180,11 @@ public final class SignalMonitor {
         PhaseRecord phase = r.current();
         thresholds(plan, s.name());
         if (value != null) {
-            lastSeen.put(r.id() + "\u0000" + s.name(), new Observation(value, Instant.now()));
+            Observation seen = new Observation(value, Instant.now());
+            lastSeen.put(r.id() + "\u0000" + s.name(), seen);
+            if (s.source() != SignalSource.PROMETHEUS) {
+                baselines.seen(s.name(), seen);
+            }
         }
         BreachTracker tracker = trackers.computeIfAbsent(r.id(), k -> savedBreaches(r, plan, phase));
         for (int i = 0; i < plan.rules().size(); i++) {
@@ -168,7 +192,14 @@ public final class SignalMonitor {
             if (!rule.signal().equals(s.name())) {
                 continue;
             }
-            BreachTracker.Verdict v = tracker.observe(i, rule, value, s.onNoData());
+            Reference ref = reference(r, phase, i, rule);
+            if (ref == null) {
+                continue;
+            }
+            if (ref.value() == null && value != null && rule.kind() == RuleSpec.Kind.SIGNAL) {
+                noReference(r, phase, i, rule, s, ref);
+            }
+            BreachTracker.Verdict v = tracker.observe(i, rule, value, ref.value(), s.onNoData());
             if (!v.countChanged()) {
                 continue;
             }
@@ -176,7 +207,11 @@ public final class SignalMonitor {
             if (v.breached()) {
                 what = value == null
                         ? "signal " + s.name() + " has no data (" + gap + "), counted as a breach of rule '" + rule.describe() + "'"
-                        : "signal " + s.name() + " = " + Numbers.text(value) + " breaches rule '" + rule.describe() + "'";
+                        : ref.value() == null && rule.kind() != RuleSpec.Kind.THRESHOLD
+                        ? "signal " + s.name() + " = " + Numbers.text(value) + " has nothing to compare with (" + ref.detail()
+                                + "), counted as a breach of rule '" + rule.describe() + "'"
+                        : "signal " + s.name() + " = " + Numbers.text(value) + " breaches rule '" + rule.describe() + "'"
+                                + ref.limitText(rule);
                 what += " (" + v.inARow() + " in a row)";
             }
             if (v.fires() && rule.dryRun()) {
@@ -190,6 +225,55 @@ public final class SignalMonitor {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * What a rule's value is compared with: nothing for a threshold, the phase's recorded baseline,
+     * or the other signal's latest value. Null when the rule is not evaluated yet: a baseline rule
+     * in a phase attempt that has not started (its baseline is taken when it does).
+     */
+    private Reference reference(RolloutRecord r, PhaseRecord phase, int ruleIdx, RuleSpec rule) {
+        return switch (rule.kind()) {
+            case THRESHOLD -> new Reference(null, "", "");
+            case BASELINE -> {
+                Baseline b = phaseBaselines(r.id(), phase).get(ruleIdx);
+                yield b == null ? null : new Reference(b.value(), "baseline", b.text());
+            }
+            case SIGNAL -> lastPushed(r.id(), rule.aboveSignal())
+                    .map(o -> new Reference(o.value(), rule.aboveSignal(), rule.aboveSignal() + " = " + Numbers.text(o.value())))
+                    .orElse(new Reference(null, rule.aboveSignal(), "no value of " + rule.aboveSignal() + " yet"));
+        };
+    }
+
+    /** A rule's reference: its value (null: none), what it is ("baseline" or a signal's name) and how it was obtained. */
+    record Reference(Double value, String name, String detail) {
+        String limitText(RuleSpec rule) {
+            return value == null ? "" : " (" + name + " " + Numbers.text(value) + ", limit " + Numbers.text(rule.limit(value)) + ")";
+        }
+    }
+
+    /** The phase attempt's baselines as the journal holds them; read once per attempt, and not before it started. */
+    Map<Integer, Baseline> phaseBaselines(String rolloutId, PhaseRecord phase) {
+        if (phase == null || phase.state() == PhaseStatus.PENDING) {
+            return Map.of();
+        }
+        PhaseBaselines cached = phaseBaselines.get(rolloutId);
+        if (cached == null || cached.idx() != phase.idx() || cached.attempt() != phase.attempt()) {
+            cached = new PhaseBaselines(phase.idx(), phase.attempt(), store.baselines(rolloutId, phase.idx(), phase.attempt()));
+            phaseBaselines.put(rolloutId, cached);
+        }
+        return cached.byRule();
+    }
+
+    /**
+     * Records, once per phase attempt, that an above_signal rule has a value but no value of the
+     * other signal (a missing baseline is recorded when the phase starts).
+     */
+    private void noReference(RolloutRecord r, PhaseRecord phase, int ruleIdx, RuleSpec rule, SignalSpec s, Reference ref) {
+        if (noReference.add(r.id() + "\u0000" + phase.idx() + "\u0000" + phase.attempt() + "\u0000" + ruleIdx)) {
+            log.event(r.id(), EventType.SIGNAL_NO_DATA, phase.name(), "rule '" + rule.describe() + "' has nothing to compare "
+                    + s.name() + " with (" + ref.detail() + "); policy " + s.onNoData().name().toLowerCase(Locale.ROOT));
+        }
     }
 
     /** Sets the threshold gauges of {@code signal}: the tightest above and below of the plan's rules on it. */
@@ -228,6 +312,8 @@ public final class SignalMonitor {
     /** Counts belong to a phase attempt: a completed phase, a rollback or a resume starts them again from 0. */
     void forget(String rolloutId) {
         trackers.remove(rolloutId);
+        phaseBaselines.remove(rolloutId);
+        noReference.removeIf(k -> k.startsWith(rolloutId + "\u0000"));
         store.clearBreachCounts(rolloutId);
     }
 
@@ -235,5 +321,7 @@ public final class SignalMonitor {
     void forgetAll() {
         trackers.clear();
         lastSeen.clear();
+        phaseBaselines.clear();
+        noReference.clear();
     }
 }

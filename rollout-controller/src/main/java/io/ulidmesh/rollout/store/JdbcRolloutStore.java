@@ -2,6 +2,7 @@ package io.ulidmesh.rollout.store;
 
 import io.ulidmesh.common.jdbc.Jdbc;
 import io.ulidmesh.common.ulid.Ulids;
+import io.ulidmesh.rollout.domain.Baseline;
 import io.ulidmesh.rollout.domain.Change;
 import io.ulidmesh.rollout.domain.EventWakeups;
 import io.ulidmesh.rollout.domain.PhaseRecord;
@@ -30,7 +31,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** Rollouts, phases, the change journal, events and rules' breach counts in PostgreSQL; each method one transaction. */
+/** Rollouts, phases, the change journal, baselines, events and rules' breach counts in PostgreSQL; each method one transaction. */
 @ApplicationScoped
 public class JdbcRolloutStore implements RolloutStore {
     private final DataSource ds;
@@ -189,7 +190,7 @@ public class JdbcRolloutStore implements RolloutStore {
                                 rs.getString("subject"), rs.getBoolean("prev_exists"), (Integer) rs.getObject("prev_basis_points"),
                                 (Long) rs.getObject("prev_version"), (Integer) rs.getObject("target_basis_points"),
                                 (Integer) rs.getObject("migration_index"), rs.getString("migration_id"), rs.getInt("steps_done"),
-                                rs.getBoolean("applied"), rs.getBoolean("restored")));
+                                rs.getBoolean("applied"), rs.getBoolean("restored"), (Long) rs.getObject("applied_version")));
                     }
                 }
                 return result;
@@ -198,8 +199,10 @@ public class JdbcRolloutStore implements RolloutStore {
     }
 
     @Override
-    public RolloutEventRecord beginPhase(RolloutRecord r, PhaseRecord applying, List<Change> journal, String message) {
+    public RolloutEventRecord beginPhase(RolloutRecord r, PhaseRecord applying, List<Change> journal, List<Baseline> baselines,
+                                         String message) {
         return appending(r.id(), c -> {
+            BaselineRows.insert(c, r.id(), applying, baselines);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollout_change (rollout_id, phase_idx, attempt, pos, kind, "
                     + "subject, prev_exists, prev_basis_points, prev_version, target_basis_points, migration_index) "
                     + "VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
@@ -227,22 +230,46 @@ public class JdbcRolloutStore implements RolloutStore {
     }
 
     @Override
+    public Map<Integer, Baseline> baselines(String rolloutId, int phaseIdx, int attempt) {
+        return Jdbc.inTransaction(ds, c -> BaselineRows.of(c, rolloutId, phaseIdx, attempt));
+    }
+
+    @Override
     public void updateChange(Change ch) {
         Jdbc.inTransaction(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE rollout_change SET migration_id = ?, steps_done = ?, applied = ?, "
-                    + "restored = ? WHERE rollout_id = ? AND phase_idx = ? AND attempt = ? AND pos = ?")) {
+            updateChanges(c, List.of(ch));
+            return null;
+        });
+    }
+
+    @Override
+    public void updateChanges(String rolloutId, List<Change> changes, String phase, List<String> flagSetMessages, String actor) {
+        appending(rolloutId, c -> {
+            updateChanges(c, changes);
+            for (String message : flagSetMessages) {
+                RolloutEventRows.append(c, rolloutId, EventType.FLAG_SET, phase, message, actor);
+            }
+            return null;
+        });
+    }
+
+    private static void updateChanges(Connection c, List<Change> changes) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE rollout_change SET migration_id = ?, steps_done = ?, applied = ?, "
+                + "restored = ?, applied_version = ? WHERE rollout_id = ? AND phase_idx = ? AND attempt = ? AND pos = ?")) {
+            for (Change ch : changes) {
                 ps.setString(1, ch.migrationId());
                 ps.setInt(2, ch.stepsDone());
                 ps.setBoolean(3, ch.applied());
                 ps.setBoolean(4, ch.restored());
-                ps.setObject(5, uuid(ch.rolloutId()));
-                ps.setInt(6, ch.phaseIdx());
-                ps.setInt(7, ch.attempt());
-                ps.setInt(8, ch.pos());
-                ps.executeUpdate();
+                setNullable(ps, 5, ch.appliedVersion(), Types.BIGINT);
+                ps.setObject(6, uuid(ch.rolloutId()));
+                ps.setInt(7, ch.phaseIdx());
+                ps.setInt(8, ch.attempt());
+                ps.setInt(9, ch.pos());
+                ps.addBatch();
             }
-            return null;
-        });
+            ps.executeBatch();
+        }
     }
 
     @Override
@@ -347,7 +374,11 @@ public class JdbcRolloutStore implements RolloutStore {
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(), List.copyOf(phases));
     }
 
-    private static void setNullable(PreparedStatement ps, int i, Object value, int type) throws SQLException {
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    static void setNullable(PreparedStatement ps, int i, Object value, int type) throws SQLException {
         if (value == null) {
             ps.setNull(i, type);
         } else {
@@ -355,16 +386,12 @@ public class JdbcRolloutStore implements RolloutStore {
         }
     }
 
-    private static Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
-    }
-
     static UUID uuid(String ulid) {
         return Ulids.toUuid(Ulids.parse("id", ulid));
     }
 
     /** Binds a phase attempt's key (rollout, phase index, attempt) as the statement's first three parameters. */
-    private static void bindAttempt(PreparedStatement ps, String rolloutId, int phaseIdx, int attempt) throws SQLException {
+    static void bindAttempt(PreparedStatement ps, String rolloutId, int phaseIdx, int attempt) throws SQLException {
         ps.setObject(1, uuid(rolloutId));
         ps.setInt(2, phaseIdx);
         ps.setInt(3, attempt);

@@ -10,6 +10,7 @@ import io.ulidmesh.proto.flags.v1.Flag;
 import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
 import io.ulidmesh.proto.flags.v1.GetFlagRequest;
 import io.ulidmesh.proto.flags.v1.SetFlagRequest;
+import io.ulidmesh.rollout.domain.port.FlagPort;
 import io.ulidmesh.rollout.domain.port.FlagState;
 import io.ulidmesh.rollout.domain.port.FlagVersionConflict;
 import io.ulidmesh.testsupport.ServiceProcess;
@@ -17,6 +18,7 @@ import io.ulidmesh.testsupport.TestChannels;
 import io.ulidmesh.testsupport.TestPostgres;
 import io.ulidmesh.testsupport.TestTokens;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -69,13 +71,13 @@ class FlagWritesIT {
         long read = operatorSets("cas_set", 1_000).getVersion();
         Flag moved = operatorSets("cas_set", 3_000);
 
-        assertThatThrownBy(() -> client.setFlag("cas_set", 5_000, read, "stale write"))
+        assertThatThrownBy(() -> client.setFlags(List.of(new FlagPort.FlagWrite("cas_set", 5_000, read, "stale write"))).get(0))
                 .isInstanceOf(FlagVersionConflict.class)
-                .hasMessage("SetFlag cas_set: flag 'cas_set' is at version " + moved.getVersion()
+                .hasMessage("SetFlags cas_set: flag 'cas_set' is at version " + moved.getVersion()
                         + ", not the expected_version " + read);
         assertThat(flag("cas_set")).isEqualTo(moved);
 
-        FlagState set = client.setFlag("cas_set", 5_000, moved.getVersion(), "current write");
+        FlagState set = client.setFlags(List.of(new FlagPort.FlagWrite("cas_set", 5_000, moved.getVersion(), "current write"))).get(0);
         assertThat(set).isEqualTo(new FlagState(5_000, moved.getVersion() + 1));
         assertThat(flag("cas_set").getUpdatedBy()).isEqualTo("rollout-controller");
     }
@@ -102,9 +104,9 @@ class FlagWritesIT {
         assertThat(client.getFlag("cas_gone")).contains(new FlagState(1_000, read));
         operator.deleteFlag(DeleteFlagRequest.newBuilder().setName("cas_gone").setReason("operator").build());
 
-        assertThatThrownBy(() -> client.setFlag("cas_gone", 5_000, read, "stale write"))
+        assertThatThrownBy(() -> client.setFlags(List.of(new FlagPort.FlagWrite("cas_gone", 5_000, read, "stale write"))).get(0))
                 .isInstanceOf(FlagVersionConflict.class)
-                .hasMessage("SetFlag cas_gone: flag 'cas_gone' does not exist, but expected_version is " + read);
+                .hasMessage("SetFlags cas_gone: flag 'cas_gone' does not exist, but expected_version is " + read);
         assertThat(client.getFlag("cas_gone")).isEmpty();
     }
 }

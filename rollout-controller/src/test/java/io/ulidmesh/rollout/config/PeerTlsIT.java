@@ -7,6 +7,7 @@ import io.ulidmesh.common.auth.ClientConfig;
 import io.ulidmesh.common.auth.ClientToken;
 import io.ulidmesh.rollout.api.FlagServiceClient;
 import io.ulidmesh.rollout.api.PeerChannels;
+import io.ulidmesh.rollout.domain.port.FlagPort;
 import io.ulidmesh.rollout.domain.port.PeerFailure;
 import io.ulidmesh.testsupport.ServiceProcess;
 import io.ulidmesh.testsupport.TestCertificates;
@@ -14,6 +15,7 @@ import io.ulidmesh.testsupport.TestPostgres;
 import io.ulidmesh.testsupport.TestTokens;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,7 @@ class PeerTlsIT {
             try (PeerChannels withCertificate = new PeerChannels(Duration.ofSeconds(10), token, Set.of(address),
                     RolloutBeans.peerTls(client(certs.ca(), certs.clientCert(), certs.clientKey())))) {
                 FlagServiceClient client = new FlagServiceClient(withCertificate, address);
-                assertThat(client.setFlag("tls_flag", 2500, 0, "over TLS").basisPoints()).isEqualTo(2500);
+                assertThat(client.setFlags(List.of(new FlagPort.FlagWrite("tls_flag", 2500, 0, "over TLS"))).get(0).basisPoints()).isEqualTo(2500);
                 assertThat(client.getFlag("tls_flag")).hasValueSatisfying(f -> assertThat(f.basisPoints()).isEqualTo(2500));
             }
             try (PeerChannels withoutCertificate = new PeerChannels(Duration.ofSeconds(10), token, Set.of(address),

@@ -1,8 +1,12 @@
 package io.ulidmesh.rollout.domain;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.ulidmesh.rollout.domain.plan.SignalAllowlist;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 /** The rollout logic wired as config/RolloutBeans wires it, over in-memory ports; everything runs on the caller's thread. */
 final class Controller {
@@ -64,5 +68,16 @@ final class Controller {
 
     RolloutRecord get(String id) {
         return store.get(id);
+    }
+
+    /** Ticks the engine until the rollout meets {@code done}, for up to 5 s. */
+    RolloutRecord tickUntil(String id, Predicate<RolloutRecord> done) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!done.test(get(id))) {
+            assertThat(System.nanoTime()).as("rollout %s reached the condition in time", id).isLessThan(deadline);
+            driver.tick();
+            LockSupport.parkNanos(20_000_000); // pulls are due once a second, the shortest interval a plan may have
+        }
+        return get(id);
     }
 }

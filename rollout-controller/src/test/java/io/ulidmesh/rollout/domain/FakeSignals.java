@@ -4,6 +4,7 @@ import io.ulidmesh.rollout.domain.port.HealthPort;
 import io.ulidmesh.rollout.domain.port.PeerFailure;
 import io.ulidmesh.rollout.domain.port.PeerHealth;
 import io.ulidmesh.rollout.domain.port.SignalSourcePort;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +26,15 @@ final class FakeSignals implements SignalSourcePort, HealthPort {
             throw new PeerFailure("Prometheus at " + url + " did not answer", true, null);
         }
         return v;
+    }
+
+    /** Queries asked at a given time (baselines): "promql @ instant". */
+    final List<String> askedAt = new ArrayList<>();
+
+    @Override
+    public synchronized OptionalDouble query(String url, String promql, Instant at) {
+        askedAt.add(promql + " @ " + at);
+        return query(url, promql);
     }
 
     @Override

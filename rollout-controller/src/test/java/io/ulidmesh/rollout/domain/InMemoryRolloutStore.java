@@ -18,6 +18,11 @@ final class InMemoryRolloutStore implements RolloutStore {
     private final Map<String, List<RolloutEventRecord>> events = new HashMap<>();
     private final List<Change> journal = new ArrayList<>();
     private final Map<List<Object>, Integer> breaches = new HashMap<>();
+    private final Map<List<Object>, Map<Integer, Baseline>> baselines = new HashMap<>();
+    /** Transactions that saved journal marks (updateChange, updateChanges). */
+    int markTransactions;
+    /** When set, the next updateChanges fails with it before writing anything: a crash before the marks commit. */
+    RuntimeException failNextMarks;
 
     @Override
     public synchronized void insert(RolloutRecord r, String actor) {
@@ -79,17 +84,44 @@ final class InMemoryRolloutStore implements RolloutStore {
     }
 
     @Override
-    public synchronized RolloutEventRecord beginPhase(RolloutRecord r, PhaseRecord applying, List<Change> changes, String message) {
+    public synchronized RolloutEventRecord beginPhase(RolloutRecord r, PhaseRecord applying, List<Change> changes,
+                                                      List<Baseline> taken, String message) {
         journal.addAll(changes);
+        Map<Integer, Baseline> byRule = new TreeMap<>();
+        taken.forEach(b -> byRule.put(b.ruleIdx(), b));
+        baselines.put(List.of(r.id(), applying.idx(), applying.attempt()), byRule);
         save(rollouts.get(r.id()), List.of(applying), null, null, null, null);
         return append(r.id(), EventType.PHASE_STARTED, applying.name(), message, RolloutLog.CONTROLLER);
     }
 
     @Override
+    public synchronized Map<Integer, Baseline> baselines(String rolloutId, int phaseIdx, int attempt) {
+        return new TreeMap<>(baselines.getOrDefault(List.of(rolloutId, phaseIdx, attempt), Map.of()));
+    }
+
+    @Override
     public synchronized void updateChange(Change ch) {
+        markTransactions++;
+        mark(ch);
+    }
+
+    @Override
+    public synchronized void updateChanges(String rolloutId, List<Change> changes, String phase, List<String> flagSetMessages,
+                                           String actor) {
+        if (failNextMarks != null) {
+            RuntimeException e = failNextMarks;
+            failNextMarks = null;
+            throw e;
+        }
+        markTransactions++;
+        changes.forEach(this::mark);
+        flagSetMessages.forEach(m -> append(rolloutId, EventType.FLAG_SET, phase, m, actor));
+    }
+
+    private void mark(Change ch) {
         replace(ch, stored -> new Change(stored.rolloutId(), stored.phaseIdx(), stored.attempt(), stored.pos(), stored.kind(),
                 stored.subject(), stored.prevExists(), stored.prevBasisPoints(), stored.prevVersion(), stored.targetBasisPoints(),
-                stored.migrationIndex(), ch.migrationId(), ch.stepsDone(), ch.applied(), ch.restored()));
+                stored.migrationIndex(), ch.migrationId(), ch.stepsDone(), ch.applied(), ch.restored(), ch.appliedVersion()));
     }
 
     @Override

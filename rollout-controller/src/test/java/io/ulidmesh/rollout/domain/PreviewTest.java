@@ -65,10 +65,10 @@ class PreviewTest {
                 tuple("p95", 300.0, "pulled now from prometheus"),
                 tuple("errors", null, "no value pushed to this controller since it started"));
         assertThat(report.signals().get(0).thresholds()).containsExactly(
-                new ThresholdHealth("p95 above 250", "above", 250, 1, 0, true),
-                new ThresholdHealth("p95 below 1", "below", 1, 1, 0, false));
+                new ThresholdHealth("p95 above 250", "above", 250.0, 1, 0, true, "", null, ""),
+                new ThresholdHealth("p95 below 1", "below", 1.0, 1, 0, false, "", null, ""));
         assertThat(report.signals().get(1).thresholds()).containsExactly(
-                new ThresholdHealth("errors above 5", "above", 5, 1, 0, false));
+                new ThresholdHealth("errors above 5", "above", 5.0, 1, 0, false, "", null, ""));
 
         assertThat(report.readiness()).extracting(ch -> ch.name() + "=" + ch.passed() + ": " + ch.detail()).containsExactly(
                 "service flag-service healthy=true: flags:1 SERVING",

@@ -10,8 +10,6 @@ import io.ulidmesh.rollout.domain.plan.SignalSpec;
 import io.ulidmesh.rollout.domain.port.PeerFailure;
 import io.ulidmesh.rollout.domain.port.PeerHealth;
 import java.util.OptionalDouble;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /** Pulled and pushed signal values fed to the rules, breach counts kept in the store, gaps never a silent pass. */
@@ -72,7 +70,7 @@ class SignalMonitorTest {
                 .containsExactly("signal rate has no data (the source answered without data); policy wait");
 
         c.sources.queries.put("rate", OptionalDouble.of(1));
-        tickUntil(r.id(), x -> x.state() == RolloutStatus.COMPLETED);
+        c.tickUntil(r.id(), x -> x.state() == RolloutStatus.COMPLETED);
         assertThat(c.metrics.signals).containsEntry("rate", 1.0);
     }
 
@@ -89,7 +87,7 @@ class SignalMonitorTest {
                 phases:
                   - { name: only, bake: 1h }
                 """);
-        RolloutRecord back = tickUntil(r.id(), x -> x.state() == RolloutStatus.ROLLED_BACK);
+        RolloutRecord back = c.tickUntil(r.id(), x -> x.state() == RolloutStatus.ROLLED_BACK);
         assertThat(back.lastReason()).isEqualTo("signal ghost has no data (the source answered without data), counted as a breach"
                 + " of rule 'ghost above 1 2 times in a row' (2 in a row)");
         assertThat(c.metrics.rollbacks).containsExactly("signal");
@@ -137,15 +135,5 @@ class SignalMonitorTest {
 
     static SignalSpec signal(String name, SignalSource source, String query, String target) {
         return new SignalSpec(name, source, query, "", target, "", NoDataPolicy.WAIT);
-    }
-
-    RolloutRecord tickUntil(String id, Predicate<RolloutRecord> done) {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!done.test(c.get(id))) {
-            assertThat(System.nanoTime()).as("rollout %s reached the condition in time", id).isLessThan(deadline);
-            c.driver.tick();
-            LockSupport.parkNanos(20_000_000); // pulls are due once a second, the shortest interval a plan may have
-        }
-        return c.get(id);
     }
 }

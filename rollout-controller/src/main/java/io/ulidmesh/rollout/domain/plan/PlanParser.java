@@ -122,7 +122,7 @@ public final class PlanParser {
             }
         }
         List<SignalSpec> signals = fields.containsKey("signals") ? signals(fields.get("signals").getValueNode()) : List.of();
-        List<RuleSpec> rules = fields.containsKey("rollback") ? rules(fields.get("rollback").getValueNode(), signals) : List.of();
+        List<RuleSpec> rules = fields.containsKey("rollback") ? RulesParser.parse(nodes, fields.get("rollback").getValueNode(), signals) : List.of();
         List<PhaseSpec> phases = List.of();
         if (!fields.containsKey("phases")) {
             nodes.problem(map, "phases: missing; a plan needs at least one phase");
@@ -197,50 +197,6 @@ public final class PlanParser {
             String field = source == SignalSource.PROMETHEUS ? "url" : "target";
             nodes.problem(f.containsKey(field) ? f.get(field).getValueNode() : m, path + "." + refused);
         }
-    }
-
-    private List<RuleSpec> rules(Node node, List<SignalSpec> signals) {
-        List<RuleSpec> result = new ArrayList<>();
-        Set<String> declared = new HashSet<>();
-        signals.forEach(s -> declared.add(s.name()));
-        List<Node> items = nodes.sequence(node, "rollback");
-        for (int i = 0; i < items.size(); i++) {
-            String path = "rollback[" + i + "]";
-            if (!(items.get(i) instanceof MappingNode m)) {
-                nodes.problem(items.get(i), path + ": must be a mapping like { signal: error_rate, above: 5, for: 1 }");
-                continue;
-            }
-            Map<String, NodeTuple> f = nodes.fields(m, path, Set.of("signal", "above", "below", "for", "dry_run"));
-            String signal = nodes.requiredText(f, m, path, "signal");
-            if (signal != null && !declared.contains(signal)) {
-                nodes.problem(f.get("signal").getValueNode(), path + ".signal: '" + signal + "' is not declared under signals");
-            }
-            Double above = nodes.number(f, path, "above");
-            Double below = nodes.number(f, path, "below");
-            if (f.containsKey("above") == f.containsKey("below")) {
-                nodes.problem(m, path + ": needs exactly one of above or below");
-            }
-            int forCount = 1;
-            if (f.containsKey("for")) {
-                Node forNode = f.get("for").getValueNode();
-                String text = nodes.scalar(forNode, path + ".for");
-                try {
-                    forCount = text == null ? 1 : Integer.parseInt(text.strip());
-                    if (forCount < 1 || forCount > 1000) {
-                        nodes.problem(forNode, path + ".for: " + forCount + " is outside 1..1000");
-                        forCount = 1;
-                    }
-                } catch (NumberFormatException e) {
-                    nodes.problem(forNode, path + ".for: '" + text + "' is not a whole number of breaches in a row");
-                }
-            }
-            String dryRun = nodes.optionalText(f, path, "dry_run");
-            if (!dryRun.isEmpty() && !dryRun.equals("true") && !dryRun.equals("false")) {
-                nodes.problem(f.get("dry_run").getValueNode(), path + ".dry_run: '" + dryRun + "' is not true or false");
-            }
-            result.add(new RuleSpec(signal, above, below, forCount, PlanNodes.line(m), dryRun.equals("true")));
-        }
-        return result;
     }
 
     private List<PhaseSpec> phases(Node node) {

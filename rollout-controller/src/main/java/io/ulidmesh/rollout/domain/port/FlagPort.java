@@ -11,13 +11,10 @@ public interface FlagPort {
     Optional<FlagState> getFlag(String name);
 
     /**
-     * Sets the flag only if it is still at {@code expectedVersion}. flag-service checks no version
-     * when it is 0 and has no "create only if absent", so 0 is for a flag read as absent and such a
-     * write still replaces a flag created since that read.
+     * One flag of a {@link #setFlags} write: its value, the version it must still be at, and why.
+     * flag-service checks no version when it is 0 and has no "create only if absent", so 0 is for
+     * a flag read as absent and such a write still replaces a flag created since that read.
      */
-    FlagState setFlag(String name, int basisPoints, long expectedVersion, String reason) throws FlagVersionConflict;
-
-    /** One flag of a {@link #setFlags} write: its value, the version it must still be at (0: unchecked), and why. */
     record FlagWrite(String name, int basisPoints, long expectedVersion, String reason) {
     }
 

@@ -1,6 +1,7 @@
 package io.ulidmesh.rollout.domain.port;
 
 import io.ulidmesh.common.error.DomainException;
+import io.ulidmesh.rollout.domain.Baseline;
 import io.ulidmesh.rollout.domain.Change;
 import io.ulidmesh.rollout.domain.PhaseRecord;
 import io.ulidmesh.rollout.domain.RolloutEventRecord;
@@ -59,11 +60,24 @@ public interface RolloutStore {
     /** The journal of one phase attempt, in the order its changes are applied. */
     List<Change> changes(String rolloutId, int phaseIdx, int attempt);
 
-    /** Records a phase attempt's journal and the phase as APPLYING, with its PHASE_STARTED event, before anything changes. */
-    RolloutEventRecord beginPhase(RolloutRecord r, PhaseRecord applying, List<Change> journal, String message);
+    /**
+     * Records a phase attempt's journal, its rules' baselines and the phase as APPLYING, with its
+     * PHASE_STARTED event, before anything changes.
+     */
+    RolloutEventRecord beginPhase(RolloutRecord r, PhaseRecord applying, List<Change> journal, List<Baseline> baselines,
+                                  String message);
 
-    /** Saves a journal entry's migration id, steps done, applied and restored marks. */
+    /** The baselines recorded when the phase attempt started, by rule index. */
+    Map<Integer, Baseline> baselines(String rolloutId, int phaseIdx, int attempt);
+
+    /** Saves a journal entry's migration id, steps done, applied and restored marks and applied version. */
     void updateChange(Change ch);
+
+    /**
+     * Saves the marks of several journal entries of one rollout ({@link #updateChange}) and a
+     * FLAG_SET event per message, all in one transaction: one write for a phase's flags.
+     */
+    void updateChanges(String rolloutId, List<Change> changes, String phase, List<String> flagSetMessages, String actor);
 
     /**
      * Rewrites what a flag entry records as the flag before the change (exists, value, version) and,

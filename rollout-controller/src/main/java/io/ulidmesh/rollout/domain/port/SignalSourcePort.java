@@ -1,5 +1,6 @@
 package io.ulidmesh.rollout.domain.port;
 
+import java.time.Instant;
 import java.util.OptionalDouble;
 
 /** Prometheus, where {@code prometheus} signals come from. */
@@ -10,4 +11,7 @@ public interface SignalSourcePort {
      * a {@link PeerFailure}.
      */
     OptionalDouble query(String url, String promql);
+
+    /** The value of {@code promql} as Prometheus evaluates it at {@code at} (a baseline at a phase's start); otherwise as {@link #query}. */
+    OptionalDouble query(String url, String promql, Instant at);
 }

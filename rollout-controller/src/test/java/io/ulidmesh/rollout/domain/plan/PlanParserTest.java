@@ -134,7 +134,7 @@ class PlanParserTest {
                             "line 5: signals[0].source: 'carrier-pigeon' is not one of prometheus, push, grpc-health",
                             "line 6: signals[1]: a prometheus signal needs a query",
                             "line 9: rollback[0].signal: 'nope' is not declared under signals",
-                            "line 10: rollback[1]: needs exactly one of above or below",
+                            "line 10: rollback[1]: needs exactly one of above, below, above_baseline or above_signal",
                             "line 10: rollback[1].for: 0 is outside 1..1000",
                             "line 13: phases[0].flags: flag name 'Bad_Name' must match",
                             "line 13: phases[0].flags.y: '150%' is not on, off or a percentage",

@@ -1,0 +1,112 @@
+package io.ulidmesh.rollout.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ulidmesh.rollout.domain.RolloutEventRecord.EventType;
+import io.ulidmesh.rollout.domain.port.FlagState;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A rollback restores a phase's flags in one SetFlags on the versions the journal recorded when the
+ * phase set them, reading no flag; only a refused write reads them. Its marks and events are one
+ * transaction, and a crash before that transaction is resumed without restoring anything twice.
+ */
+class FastRestoreTest {
+    static final String PLAN = """
+            name: fast
+            phases:
+              - { name: only, flags: { a: 10%, b: on, c: 0.5% }, gate: manual }
+            """;
+
+    final Controller c = new Controller();
+
+    RolloutRecord applied() {
+        c.flags.set("a", 0);
+        c.flags.set("b", 0);
+        c.flags.set("c", 0);
+        RolloutRecord r = c.start(PLAN);
+        assertThat(c.store.changes(r.id(), 0, 0)).extracting(Change::appliedVersion).containsExactly(2L, 2L, 2L);
+        return r;
+    }
+
+    @Test
+    void aRollbackReadsNoFlagAndSavesItsMarksAndEventsInOneTransaction() {
+        RolloutRecord r = applied();
+        int reads = c.flags.reads.size();
+        int marks = c.store.markTransactions;
+
+        c.actions.rollback(r.id(), "bad", "bob");
+        assertThat(c.get(r.id()).state()).isEqualTo(RolloutStatus.ROLLED_BACK);
+        assertThat(c.flags.reads).hasSize(reads);
+        assertThat(c.store.markTransactions).isEqualTo(marks + 1);
+        assertThat(c.flags.batches.get(c.flags.batches.size() - 1)).containsExactly("c", "b", "a");
+        assertThat(List.of("a", "b", "c")).allSatisfy(f -> assertThat(c.flags.get(f)).contains(new FlagState(0, 3)));
+        assertThat(c.store.changes(r.id(), 0, 0)).allMatch(Change::restored);
+        assertThat(c.store.messages(r.id(), EventType.FLAG_SET)).endsWith(
+                "flag c restored: 0.5% (v2) -> off (value of version 1, now version 3); 3 flags restored together in one write",
+                "flag b restored: on (v2) -> off (value of version 1, now version 3); 3 flags restored together in one write",
+                "flag a restored: 10% (v2) -> off (value of version 1, now version 3); 3 flags restored together in one write");
+    }
+
+    @Test
+    void aFlagChangedSinceThePhaseIsAReportedConflictAndTheRestoreIsRetriedOnWhatIsRead() {
+        RolloutRecord r = applied();
+        c.flags.set("b", 7_000);
+        int reads = c.flags.reads.size();
+
+        c.actions.rollback(r.id(), "bad", "bob");
+        assertThat(c.get(r.id()).state()).isEqualTo(RolloutStatus.ROLLED_BACK);
+        assertThat(c.flags.reads.subList(reads, c.flags.reads.size())).containsExactly("c", "b", "a");
+        assertThat(c.flags.get("b")).contains(new FlagState(0, 4));
+        assertThat(c.store.messages(r.id(), EventType.FLAG_SET)).endsWith(
+                "flag-service refused the restore of phase only (attempt 1 of 5, on the versions the phase left): flag 'b' is at"
+                        + " version 3, not the expected_version 2; reading the flags again",
+                "flag c restored: 0.5% (v2) -> off (value of version 1, now version 3); 3 flags restored together in one write",
+                "flag b restored: 70% (v3) -> off (value of version 1, now version 4); 3 flags restored together in one write",
+                "flag a restored: 10% (v2) -> off (value of version 1, now version 3); 3 flags restored together in one write");
+    }
+
+    @Test
+    void aCrashAfterTheWriteBeforeTheMarksIsResumedByFindingTheFlagsAlreadyBack() {
+        RolloutRecord r = applied();
+        c.store.failNextMarks = new IllegalStateException("the controller died here");
+        assertThatThrownBy(() -> c.actions.rollback(r.id(), "bad", "bob")).hasMessage("the controller died here");
+        assertThat(c.get(r.id()).state()).isEqualTo(RolloutStatus.ROLLING_BACK);
+        assertThat(c.store.changes(r.id(), 0, 0)).noneMatch(Change::restored);
+        int writes = c.flags.batches.size();
+
+        Controller restarted = new Controller(c);
+        restarted.driver.tick();
+        assertThat(restarted.get(r.id()).state()).isEqualTo(RolloutStatus.ROLLED_BACK);
+        assertThat(c.flags.batches).hasSize(writes);
+        assertThat(List.of("a", "b", "c")).allSatisfy(f -> assertThat(c.flags.get(f)).contains(new FlagState(0, 3)));
+        assertThat(c.store.changes(r.id(), 0, 0)).allMatch(Change::restored);
+        assertThat(c.store.messages(r.id(), EventType.FLAG_SET)).endsWith(
+                "flag c already at its previous value off", "flag b already at its previous value off",
+                "flag a already at its previous value off");
+    }
+
+    @Test
+    void anAbortRestoresEachPhaseOnTheVersionTheLaterPhasesRestoreLeftReadingOnlyTheFlagToDelete() {
+        c.flags.set("a", 0);
+        RolloutRecord r = c.start("""
+                name: two
+                phases:
+                  - { name: first, flags: { a: 10% } }
+                  - { name: second, flags: { a: 50%, b: on }, gate: manual }
+                """);
+        int reads = c.flags.reads.size();
+
+        c.actions.abort(r.id(), "no", "bob");
+        assertThat(c.get(r.id()).state()).isEqualTo(RolloutStatus.ABORTED);
+        assertThat(c.flags.reads.subList(reads, c.flags.reads.size())).containsExactly("b");
+        assertThat(c.flags.get("a")).contains(new FlagState(0, 5));
+        assertThat(c.flags.get("b")).isEmpty();
+        assertThat(c.store.messages(r.id(), EventType.FLAG_SET)).endsWith(
+                "flag a restored: 50% (v3) -> 10% (value of version 2, now version 4)",
+                "flag b deleted: on (v1) -> absent, as before the phase",
+                "flag a restored: 10% (v4) -> off (value of version 1, now version 5)");
+    }
+}
