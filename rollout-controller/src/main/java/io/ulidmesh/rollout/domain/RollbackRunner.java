@@ -44,11 +44,16 @@ public final class RollbackRunner {
 
     /** Moves the rollout to ROLLING_BACK; the steps that undo it follow in {@link #step}. */
     void begin(RolloutRecord r, RollbackKind kind, String reason, String actor, String metricReason) {
+        begin(r, kind, reason, actor, metricReason, null);
+    }
+
+    /** {@link #begin}, writing the SIGNAL_BREACHED event of the rule that fired the rollback ({@code breach}) in the same transaction. */
+    private void begin(RolloutRecord r, RollbackKind kind, String reason, String actor, String metricReason, String breach) {
         metrics.rollback(metricReason);
         String phase = r.currentPhaseName();
-        log.save(r.moved(RolloutStatus.ROLLING_BACK, r.currentPhase(), reason, kind), List.of(), EventType.ROLLBACK_STARTED, phase,
+        log.startRollback(r.moved(RolloutStatus.ROLLING_BACK, r.currentPhase(), reason, kind), breach,
                 (kind == RollbackKind.ABORT ? "abort: undoing every phase: " : "rolling back phase " + phase + ": ") + reason, actor);
-        signals.forget(r.id());
+        signals.forgetInMemory(r.id());
         LOG.infof("rollout %s %s: %s", r.id(), kind == RollbackKind.ABORT ? "abort started" : "rollback of phase " + phase
                 + " started", reason);
     }
@@ -56,7 +61,7 @@ public final class RollbackRunner {
     /** A rollback a signal's rule began; the time from the breaching value to the undone phase is measured. */
     void begin(RolloutRecord r, SignalMonitor.Breach breach) {
         detectedAtNanos.put(r.id(), breach.detectedNanos());
-        begin(r, RollbackKind.PHASE, breach.reason(), RolloutLog.CONTROLLER, "signal");
+        begin(r, RollbackKind.PHASE, breach.reason(), RolloutLog.CONTROLLER, "signal", breach.reason());
     }
 
     /** Undoes one phase; false when the rollback is done. */

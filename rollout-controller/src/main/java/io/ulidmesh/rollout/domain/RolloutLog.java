@@ -33,6 +33,12 @@ public final class RolloutLog {
         }
     }
 
+    /** Saves the rollout moving to ROLLING_BACK, with the breach that fired it (null: none), in one transaction. */
+    public void startRollback(RolloutRecord moved, String breachMessage, String message, String actor) {
+        store.startRollback(moved, breachMessage, message, actor);
+        metrics.phase(moved.id(), moved.name(), moved.currentPhase());
+    }
+
     /** Records a phase attempt's journal, its baselines and the phase as APPLYING, before it changes anything. */
     public void beginPhase(RolloutRecord r, PhaseRecord applying, List<Change> journal, List<Baseline> baselines, String message) {
         store.beginPhase(r, applying, journal, baselines, message);

@@ -219,10 +219,11 @@ public final class SignalMonitor {
                 what += "; dry run: it would roll back phase " + phase.name() + ", nothing is changed";
                 LOG.infof("rollout %s dry-run rule fired: %s", r.id(), what);
             }
-            store.saveBreachCount(r.id(), phase, i, v.inARow(), what, RolloutLog.CONTROLLER);
             if (v.fires() && !rule.dryRun()) {
+                // its count and SIGNAL_BREACHED event are written with the rollback's start, one commit before the undo
                 return Optional.of(new Breach(what, detectedNanos));
             }
+            store.saveBreachCount(r.id(), phase, i, v.inARow(), what, RolloutLog.CONTROLLER);
         }
         return Optional.empty();
     }
@@ -311,10 +312,15 @@ public final class SignalMonitor {
 
     /** Counts belong to a phase attempt: a completed phase, a rollback or a resume starts them again from 0. */
     void forget(String rolloutId) {
+        forgetInMemory(rolloutId);
+        store.clearBreachCounts(rolloutId);
+    }
+
+    /** {@link #forget} but for the saved counts, which the caller clears in a transaction of its own. */
+    void forgetInMemory(String rolloutId) {
         trackers.remove(rolloutId);
         phaseBaselines.remove(rolloutId);
         noReference.removeIf(k -> k.startsWith(rolloutId + "\u0000"));
-        store.clearBreachCounts(rolloutId);
     }
 
     /** A standby keeps no counts in memory; the saved ones are read again when it becomes the leader. */

@@ -146,20 +146,37 @@ public class JdbcRolloutStore implements RolloutStore {
     public RolloutEventRecord save(RolloutRecord r, List<PhaseRecord> phases, EventType type, String phase, String message,
                                    String actor) {
         return appending(r.id(), c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE rollout SET state = ?, current_phase = ?, last_reason = ?, "
-                    + "rollback_kind = ?, updated_at = now() WHERE id = ?")) {
-                ps.setString(1, r.state().name());
-                ps.setInt(2, r.currentPhase());
-                ps.setString(3, r.lastReason());
-                ps.setString(4, r.rollbackKind() == null ? null : r.rollbackKind().name());
-                ps.setObject(5, uuid(r.id()));
-                ps.executeUpdate();
-            }
+            updateRollout(c, r);
             for (PhaseRecord p : phases) {
                 savePhase(c, r.id(), p);
             }
             return type == null ? null : RolloutEventRows.append(c, r.id(), type, phase, message, actor);
         });
+    }
+
+    @Override
+    public RolloutEventRecord startRollback(RolloutRecord moved, String breachMessage, String message, String actor) {
+        return appending(moved.id(), c -> {
+            updateRollout(c, moved);
+            String phase = moved.currentPhaseName();
+            if (breachMessage != null) {
+                RolloutEventRows.append(c, moved.id(), EventType.SIGNAL_BREACHED, phase, breachMessage, actor);
+            }
+            clearBreachCounts(c, moved.id());
+            return RolloutEventRows.append(c, moved.id(), EventType.ROLLBACK_STARTED, phase, message, actor);
+        });
+    }
+
+    private static void updateRollout(Connection c, RolloutRecord r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE rollout SET state = ?, current_phase = ?, last_reason = ?, "
+                + "rollback_kind = ?, updated_at = now() WHERE id = ?")) {
+            ps.setString(1, r.state().name());
+            ps.setInt(2, r.currentPhase());
+            ps.setString(3, r.lastReason());
+            ps.setString(4, r.rollbackKind() == null ? null : r.rollbackKind().name());
+            ps.setObject(5, uuid(r.id()));
+            ps.executeUpdate();
+        }
     }
 
     @Override
@@ -331,12 +348,16 @@ public class JdbcRolloutStore implements RolloutStore {
     @Override
     public void clearBreachCounts(String rolloutId) {
         Jdbc.inTransaction(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM rollout_breach_count WHERE rollout_id = ?")) {
-                ps.setObject(1, uuid(rolloutId));
-                ps.executeUpdate();
-            }
+            clearBreachCounts(c, rolloutId);
             return null;
         });
+    }
+
+    private static void clearBreachCounts(Connection c, String rolloutId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM rollout_breach_count WHERE rollout_id = ?")) {
+            ps.setObject(1, uuid(rolloutId));
+            ps.executeUpdate();
+        }
     }
 
     private static void savePhase(Connection c, String rolloutId, PhaseRecord p) throws SQLException {

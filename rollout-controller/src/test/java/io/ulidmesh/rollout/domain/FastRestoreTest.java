@@ -109,4 +109,31 @@ class FastRestoreTest {
                 "flag b deleted: on (v1) -> absent, as before the phase",
                 "flag a restored: 10% (v4) -> off (value of version 1, now version 5)");
     }
+
+    @Test
+    void aBreachThatFiresWritesOnceBeforeTheRestoreItsEventTheRollbacksStartAndTheClearedCounts() {
+        c.flags.set("a", 0);
+        RolloutRecord r = c.start("""
+                name: once
+                signals: [ { name: errors, source: push } ]
+                rollback: [ { signal: errors, above: 5, for: 2 } ]
+                phases:
+                  - { name: only, flags: { a: 10% }, gate: manual }
+                """);
+        c.actions.report("errors", 9, null, System.nanoTime());
+        assertThat(c.store.breachCounts(r.id(), 0, 0)).containsEntry(0, 1);
+        int before = c.store.transactions;
+        int[] atRestore = new int[1];
+        c.flags.beforeWrite = name -> atRestore[0] = c.store.transactions;
+
+        c.actions.report("errors", 9, null, System.nanoTime());
+        assertThat(atRestore[0]).isEqualTo(before + 1);
+        assertThat(c.get(r.id()).state()).isEqualTo(RolloutStatus.ROLLED_BACK);
+        assertThat(c.store.breachCounts(r.id(), 0, 0)).isEmpty();
+        assertThat(c.store.events(r.id())).extracting(RolloutEventRecord::type).containsSubsequence(EventType.SIGNAL_BREACHED,
+                EventType.SIGNAL_BREACHED, EventType.ROLLBACK_STARTED, EventType.FLAG_SET, EventType.PHASE_ROLLED_BACK);
+        assertThat(c.store.messages(r.id(), EventType.SIGNAL_BREACHED)).containsExactly(
+                "signal errors = 9 breaches rule 'errors above 5 2 times in a row' (1 in a row)",
+                "signal errors = 9 breaches rule 'errors above 5 2 times in a row' (2 in a row)");
+    }
 }

@@ -21,11 +21,14 @@ final class InMemoryRolloutStore implements RolloutStore {
     private final Map<List<Object>, Map<Integer, Baseline>> baselines = new HashMap<>();
     /** Transactions that saved journal marks (updateChange, updateChanges). */
     int markTransactions;
+    /** Every write transaction, of any kind. */
+    int transactions;
     /** When set, the next updateChanges fails with it before writing anything: a crash before the marks commit. */
     RuntimeException failNextMarks;
 
     @Override
     public synchronized void insert(RolloutRecord r, String actor) {
+        transactions++;
         rollouts.put(r.id(), r);
         append(r.id(), EventType.CREATED, "", "rollout " + r.name() + " created with " + r.phases().size() + " phases", actor);
     }
@@ -48,16 +51,34 @@ final class InMemoryRolloutStore implements RolloutStore {
     @Override
     public synchronized RolloutEventRecord save(RolloutRecord r, List<PhaseRecord> phases, EventType type, String phase,
                                                 String message, String actor) {
+        transactions++;
+        put(r, phases);
+        return type == null ? null : append(r.id(), type, phase, message, actor);
+    }
+
+    private void put(RolloutRecord r, List<PhaseRecord> phases) {
         RolloutRecord stored = rollouts.get(r.id());
         List<PhaseRecord> saved = new ArrayList<>(stored.phases());
         phases.forEach(p -> saved.set(p.idx(), p));
         rollouts.put(r.id(), new RolloutRecord(r.id(), stored.name(), r.state(), stored.planYaml(), r.currentPhase(), r.lastReason(),
                 r.rollbackKind(), stored.createdAt(), Instant.now(), List.copyOf(saved)));
-        return type == null ? null : append(r.id(), type, phase, message, actor);
+    }
+
+    @Override
+    public synchronized RolloutEventRecord startRollback(RolloutRecord moved, String breachMessage, String message, String actor) {
+        transactions++;
+        String phase = moved.currentPhaseName();
+        put(moved, List.of());
+        if (breachMessage != null) {
+            append(moved.id(), EventType.SIGNAL_BREACHED, phase, breachMessage, actor);
+        }
+        breaches.keySet().removeIf(key -> key.get(0).equals(moved.id()));
+        return append(moved.id(), EventType.ROLLBACK_STARTED, phase, message, actor);
     }
 
     @Override
     public synchronized RolloutEventRecord event(String rolloutId, EventType type, String phase, String message, String actor) {
+        transactions++;
         return append(rolloutId, type, phase, message, actor);
     }
 
@@ -86,11 +107,12 @@ final class InMemoryRolloutStore implements RolloutStore {
     @Override
     public synchronized RolloutEventRecord beginPhase(RolloutRecord r, PhaseRecord applying, List<Change> changes,
                                                       List<Baseline> taken, String message) {
+        transactions++;
         journal.addAll(changes);
         Map<Integer, Baseline> byRule = new TreeMap<>();
         taken.forEach(b -> byRule.put(b.ruleIdx(), b));
         baselines.put(List.of(r.id(), applying.idx(), applying.attempt()), byRule);
-        save(rollouts.get(r.id()), List.of(applying), null, null, null, null);
+        put(rollouts.get(r.id()), List.of(applying));
         return append(r.id(), EventType.PHASE_STARTED, applying.name(), message, RolloutLog.CONTROLLER);
     }
 
@@ -101,6 +123,7 @@ final class InMemoryRolloutStore implements RolloutStore {
 
     @Override
     public synchronized void updateChange(Change ch) {
+        transactions++;
         markTransactions++;
         mark(ch);
     }
@@ -108,6 +131,7 @@ final class InMemoryRolloutStore implements RolloutStore {
     @Override
     public synchronized void updateChanges(String rolloutId, List<Change> changes, String phase, List<String> flagSetMessages,
                                            String actor) {
+        transactions++;
         if (failNextMarks != null) {
             RuntimeException e = failNextMarks;
             failNextMarks = null;
@@ -126,6 +150,7 @@ final class InMemoryRolloutStore implements RolloutStore {
 
     @Override
     public synchronized void journalPrevious(Change ch, String phase, String message, String actor) {
+        transactions++;
         replace(ch, stored -> stored.withPrevious(ch.prevExists(), ch.prevBasisPoints(), ch.prevVersion()));
         if (message != null) {
             append(ch.rolloutId(), EventType.FLAG_SET, phase, message, actor);
@@ -146,6 +171,7 @@ final class InMemoryRolloutStore implements RolloutStore {
     @Override
     public synchronized void saveBreachCount(String rolloutId, PhaseRecord p, int ruleIdx, int inARow, String breachMessage,
                                              String actor) {
+        transactions++;
         List<Object> key = List.of(rolloutId, p.idx(), p.attempt(), ruleIdx);
         if (inARow == 0) {
             breaches.remove(key);
@@ -159,6 +185,7 @@ final class InMemoryRolloutStore implements RolloutStore {
 
     @Override
     public synchronized void clearBreachCounts(String rolloutId) {
+        transactions++;
         breaches.keySet().removeIf(key -> key.get(0).equals(rolloutId));
     }
 

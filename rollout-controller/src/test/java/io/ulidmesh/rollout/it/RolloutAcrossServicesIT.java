@@ -2,6 +2,8 @@ package io.ulidmesh.rollout.it;
 
 import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.ulidmesh.rollout.it.ControllerProcess.baking;
+import static io.ulidmesh.rollout.it.ControllerProcess.sleep;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.grpc.ManagedChannel;
@@ -31,8 +33,6 @@ import io.ulidmesh.proto.rollout.v1.RolloutState;
 import io.ulidmesh.rollout.testing.RolloutEvents;
 import io.ulidmesh.testsupport.ServiceProcess;
 import io.ulidmesh.testsupport.TestChannels;
-import io.ulidmesh.testsupport.TestPostgres;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,14 +47,13 @@ import org.junit.jupiter.api.Test;
  * rollback and abort, kill -9 and resume, and a standby taking over (breaches-in-a-row counts included).
  */
 class RolloutAcrossServicesIT {
-    static final List<AutoCloseable> CLEANUP = new ArrayList<>();
-    static final List<String> DATABASES = new ArrayList<>();
+    static final ItResources CLEANUP = new ItResources("rollout_it_");
     static ServiceProcess flagService;
     static ManagedChannel flagChannel;
     static FlagServiceGrpc.FlagServiceBlockingStub flags;
     static PrometheusProcess prometheus;
     static AlertmanagerProcess alertmanager;
-    static Controller shared;
+    static ControllerProcess shared;
 
     @BeforeAll
     static void startPeers() throws Exception {
@@ -67,22 +66,17 @@ class RolloutAcrossServicesIT {
         alertmanager = AlertmanagerProcess.start();
         CLEANUP.add(alertmanager);
         // One controller serves the tests that neither kill it nor run a second replica; their flags and signals are distinct.
-        shared = Controller.start(database("shared"));
+        shared = controller(database("shared"));
     }
 
     @AfterAll
     static void stop() throws Exception {
         flagChannel.shutdownNow();
-        for (int i = CLEANUP.size() - 1; i >= 0; i--) {
-            CLEANUP.get(i).close();
-        }
-        DATABASES.forEach(TestPostgres::dropDatabase);
+        CLEANUP.close();
     }
 
     static String database(String purpose) {
-        String url = TestPostgres.createDatabase("rollout_it_" + purpose);
-        DATABASES.add(url);
-        return url;
+        return CLEANUP.database(purpose);
     }
 
     static Map<String, String> controllerConfig() {
@@ -95,45 +89,15 @@ class RolloutAcrossServicesIT {
         return config;
     }
 
-    /** A controller process with its channel; closed with the class. */
-    record Controller(ServiceProcess process, ManagedChannel channel, RolloutServiceGrpc.RolloutServiceBlockingStub client)
-            implements AutoCloseable {
-        static Controller start(String jdbcUrl) {
-            return start(jdbcUrl, ServiceProcess.freePort());
-        }
+    /** A controller process on the class's peers; closed with the class. */
+    static ControllerProcess controller(String jdbcUrl) {
+        return controller(jdbcUrl, ServiceProcess.freePort());
+    }
 
-        static Controller start(String jdbcUrl, int port) {
-            ServiceProcess p = ServiceProcess.start("rollout-controller", jdbcUrl, port, controllerConfig());
-            ManagedChannel ch = TestChannels.to(p.port());
-            Controller c = new Controller(p, ch, RolloutServiceGrpc.newBlockingStub(TestChannels.as(ch, "it-operator")));
-            CLEANUP.add(c);
-            return c;
-        }
-
-        Rollout await(String id, Predicate<Rollout> condition) {
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            Rollout r = null;
-            while (System.nanoTime() < deadline) {
-                try {
-                    r = client.getRollout(GetRolloutRequest.newBuilder().setId(id).build());
-                    if (condition.test(r)) {
-                        return r;
-                    }
-                } catch (StatusRuntimeException e) {
-                    if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
-                        throw e;
-                    }
-                }
-                sleep(50);
-            }
-            throw new AssertionError("rollout " + id + " never reached the condition; last: " + r);
-        }
-
-        @Override
-        public void close() {
-            channel.shutdownNow();
-            process.close();
-        }
+    static ControllerProcess controller(String jdbcUrl, int port) {
+        ControllerProcess c = ControllerProcess.start(jdbcUrl, port, controllerConfig());
+        CLEANUP.add(c);
+        return c;
     }
 
     static RolloutActionRequest action(String id, String reason) {
@@ -152,23 +116,9 @@ class RolloutAcrossServicesIT {
         assertStatus(Status.Code.NOT_FOUND, () -> flag(name));
     }
 
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static boolean baking(Rollout r, int phase) {
-        return r.getState() == RolloutState.RUNNING && r.getCurrentPhase() == phase
-                && r.getPhases(phase).getState() == PhaseState.PHASE_BAKING;
-    }
-
     @Test
     void phasesAdvanceAndAPushedBreachRestoresTheFlagsExactly() {
-        Controller c = shared;
+        ControllerProcess c = shared;
         set("push_coordinator", 0);
         Flag untouched = set("push_other", 2_500);
         String plan = """
@@ -217,7 +167,7 @@ class RolloutAcrossServicesIT {
 
     @Test
     void manualRollbackRecordsTheOperatorAndReason() {
-        Controller c = shared;
+        ControllerProcess c = shared;
         set("manual_flag", 0);
         Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
                 name: manual-it
@@ -236,7 +186,7 @@ class RolloutAcrossServicesIT {
 
     @Test
     void aRollbackInsideTheWindowRestoresTheCompletedPhaseAtOnce() {
-        Controller c = shared;
+        ControllerProcess c = shared;
         set("window_flag", 0);
         Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
                 name: window-it
@@ -255,7 +205,7 @@ class RolloutAcrossServicesIT {
 
     @Test
     void aRollbackRestoresFromTheValueAnOperatorSetAfterThePhase() {
-        Controller c = shared;
+        ControllerProcess c = shared;
         Flag before = set("operator_flag", 0);
         Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
                 name: operator-it
@@ -273,13 +223,17 @@ class RolloutAcrossServicesIT {
         assertThat(RolloutEvents.upTo(c.client(), r.getId(), RolloutEventType.EVENT_PHASE_ROLLED_BACK, 1).stream()
                 .filter(e -> e.getType() == RolloutEventType.EVENT_FLAG_SET).map(RolloutEvent::getMessage)).containsExactly(
                 "flag operator_flag: off (v%d) -> 10%% (version %d)".formatted(before.getVersion(), before.getVersion() + 1),
+                // the restore expects the version the phase left; flag-service refuses it, and the flag is read and restored
+                ("flag-service refused the restore of phase canary (attempt 1 of 5, on the versions the phase left): SetFlags"
+                        + " operator_flag: flag 'operator_flag' is at version %d, not the expected_version %d; reading the flags again")
+                        .formatted(operators.getVersion(), before.getVersion() + 1),
                 "flag operator_flag restored: 30%% (v%d) -> off (value of version %d, now version %d)".formatted(
                         operators.getVersion(), before.getVersion(), restored.getVersion()));
     }
 
     @Test
     void aPrometheusSignalDrivesARollback() {
-        Controller c = shared;
+        ControllerProcess c = shared;
         set("prom_tripwire", 0);
         // Prometheus scrapes the flag service; the rule trips once it sees the tripwire flag on.
         Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
@@ -305,7 +259,7 @@ class RolloutAcrossServicesIT {
 
     @Test
     void deploymentHealthShowsThePhaseFlagsSignalsAgainstThresholdsAndAlertmanagersAlerts() throws Exception {
-        Controller c = shared;
+        ControllerProcess c = shared;
         set("health_flag", 0);
         alertmanager.fire("RolloutRolledBack", "critical", "a rollout was rolled back");
         Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
@@ -355,7 +309,7 @@ class RolloutAcrossServicesIT {
                 .extracting(RolloutHealth::getId).doesNotContain(r.getId());
     }
 
-    static DeploymentHealth awaitHealth(Controller c, String id, Predicate<RolloutHealth> condition) {
+    static DeploymentHealth awaitHealth(ControllerProcess c, String id, Predicate<RolloutHealth> condition) {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (true) {
             DeploymentHealth h = c.client().getDeploymentHealth(GetDeploymentHealthRequest.newBuilder().setId(id).build());
@@ -368,7 +322,7 @@ class RolloutAcrossServicesIT {
 
     @Test
     void aSignalWithoutDataIsABreachWhenThePolicySaysSo() {
-        Controller c = shared;
+        ControllerProcess c = shared;
         Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
                 name: nodata-it
                 interval: 1s
@@ -389,7 +343,7 @@ class RolloutAcrossServicesIT {
     @Test
     void aControllerKilledMidPhaseResumesWithoutApplyingThePhaseTwice() throws Exception {
         String db = database("kill");
-        Controller c = Controller.start(db);
+        ControllerProcess c = controller(db);
         set("kill_a", 0);
         Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
                 name: kill-it
@@ -401,7 +355,7 @@ class RolloutAcrossServicesIT {
         long versionAfterPhaseOne = flag("kill_a").getVersion();
         c.process().killHard();
         c.channel().shutdownNow();
-        Controller restarted = Controller.start(db, c.process().port());
+        ControllerProcess restarted = controller(db, c.process().port());
         Rollout done = restarted.await(r.getId(), x -> x.getState() == RolloutState.COMPLETED);
         assertThat(done.getPhasesList()).extracting(p -> p.getState()).containsOnly(PhaseState.PHASE_COMPLETED);
         Flag a = flag("kill_a");
@@ -413,8 +367,8 @@ class RolloutAcrossServicesIT {
     @Test
     void aStandbyTakesOverWhenTheActiveControllerDies() throws Exception {
         String db = database("ha");
-        Controller active = Controller.start(db);
-        Controller standby = Controller.start(db);
+        ControllerProcess active = controller(db);
+        ControllerProcess standby = controller(db);
         set("ha_flag", 0);
         assertStatus(Status.Code.UNAVAILABLE, () -> standby.client().createRollout(CreateRolloutRequest.newBuilder()
                 .setPlanYaml("name: x\nphases: [ { name: a } ]\n").build()), "standby");
@@ -437,20 +391,20 @@ class RolloutAcrossServicesIT {
     @Test
     void aStandbyContinuesTheBreachCountsOfTheControllerItTakesOverFrom() throws Exception {
         String db = database("breaches");
-        Controller active = Controller.start(db);
-        Controller standby = Controller.start(db);
+        ControllerProcess active = controller(db);
+        ControllerProcess standby = controller(db);
         String carried = breachPlan(active, "carried");
         String reset = breachPlan(active, "reset");
-        assertThat(report(active, "carried_errors", 9)).isEmpty();
-        assertThat(report(active, "carried_errors", 9)).isEmpty();
+        assertThat(active.report("carried_errors", 9)).isEmpty();
+        assertThat(active.report("carried_errors", 9)).isEmpty();
         // the control: a good value after two breaches resets that rollout's count
-        assertThat(report(active, "reset_errors", 9)).isEmpty();
-        assertThat(report(active, "reset_errors", 9)).isEmpty();
-        assertThat(report(active, "reset_errors", 1)).isEmpty();
+        assertThat(active.report("reset_errors", 9)).isEmpty();
+        assertThat(active.report("reset_errors", 9)).isEmpty();
+        assertThat(active.report("reset_errors", 1)).isEmpty();
 
         active.process().killHard();
-        assertThat(reportOnceLeader(standby, "carried_errors", 9)).containsExactly(carried);
-        assertThat(reportOnceLeader(standby, "reset_errors", 9)).isEmpty();
+        assertThat(standby.reportOnceLeader("carried_errors", 9)).containsExactly(carried);
+        assertThat(standby.reportOnceLeader("reset_errors", 9)).isEmpty();
 
         Rollout back = standby.client().getRollout(GetRolloutRequest.newBuilder().setId(carried).build());
         assertThat(back.getState()).isEqualTo(RolloutState.ROLLED_BACK);
@@ -472,7 +426,7 @@ class RolloutAcrossServicesIT {
     }
 
     /** A started rollout whose one phase bakes for an hour, rolled back after 3 pushed {@code NAME_errors} above 5 in a row. */
-    static String breachPlan(Controller c, String name) {
+    static String breachPlan(ControllerProcess c, String name) {
         Rollout r = c.client().createRollout(CreateRolloutRequest.newBuilder().setStart(true).setPlanYaml("""
                 name: %1$s-it
                 signals:
@@ -485,36 +439,15 @@ class RolloutAcrossServicesIT {
         return c.await(r.getId(), x -> baking(x, 0)).getId();
     }
 
-    /** Pushes one value; answers the rollouts whose rollback it triggered. */
-    static List<String> report(Controller c, String signal, double value) {
-        return c.client().reportSignal(ReportSignalRequest.newBuilder().setName(signal).setValue(value).build())
-                .getRollbacksTriggeredList();
-    }
-
-    /** {@link #report} to a standby, retried while it answers UNAVAILABLE: the value counts once, on the new leader. */
-    static List<String> reportOnceLeader(Controller c, String signal, double value) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (true) {
-            try {
-                return report(c, signal, value);
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            sleep(50);
-        }
-    }
-
     /** The messages of the rollout's SIGNAL_BREACHED events, read up to its first event of type {@code last}. */
-    static List<String> breaches(Controller c, String id, RolloutEventType last) {
+    static List<String> breaches(ControllerProcess c, String id, RolloutEventType last) {
         return RolloutEvents.upTo(c.client(), id, last, 1).stream().filter(e -> e.getType() == RolloutEventType.EVENT_SIGNAL_BREACHED)
                 .map(RolloutEvent::getMessage).toList();
     }
 
     @Test
     void badPlansAreRefusedWithTheirLines() {
-        Controller c = shared;
+        ControllerProcess c = shared;
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> c.client().createRollout(CreateRolloutRequest.newBuilder().setPlanYaml("""
                 name: bad
                 rollback:

@@ -51,6 +51,13 @@ public interface RolloutStore {
 
     RolloutEventRecord event(String rolloutId, EventType type, String phase, String message, String actor);
 
+    /**
+     * Saves the rollout's own columns as it moves to ROLLING_BACK with its ROLLBACK_STARTED event,
+     * after the SIGNAL_BREACHED event of the rule that fired it ({@code breachMessage} null: none),
+     * and forgets its breach counts: one transaction, the only write before a rollback's first undo.
+     */
+    RolloutEventRecord startRollback(RolloutRecord moved, String breachMessage, String message, String actor);
+
     /** Up to {@code limit} events after {@code afterSequence}, in order. */
     List<RolloutEventRecord> events(String rolloutId, long afterSequence, int limit);
 
