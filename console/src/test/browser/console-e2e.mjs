@@ -3,19 +3,11 @@
 // OTHER_OPERATOR_TOKEN, TRACE_ULID, TARGET, SHOTS_DIR in the environment. It talks to the IT on
 // stdout/stdin: "PUSH <value> <rollout id>" asks it to report a value of the plan's push signal
 // (services push signals; the console has no such button), and it answers "PUSHED". Exits non-zero on any failure.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { check, env, historyRow, launch, setFlag, shooter } from './support.mjs';
 
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`missing ${name}`);
-  return v;
-};
 const BASE = env('CONSOLE_URL');
-const SHOTS = env('SHOTS_DIR');
-mkdirSync(SHOTS, { recursive: true });
+const shot = shooter();
 
 const stdinLines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 async function ask(line) {
@@ -23,10 +15,6 @@ async function ask(line) {
   const answer = await stdinLines.next();
   if (answer.done) throw new Error(`no answer to ${line}`);
   return answer.value;
-}
-
-function check(condition, message) {
-  if (!condition) throw new Error(`check failed: ${message}`);
 }
 
 const PLAN_BAD = `name: console-e2e
@@ -59,14 +47,7 @@ phases:
     gate: manual
 `;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  // Playwright gives every launch a fresh, temporary --user-data-dir of its own (it refuses one
-  // passed here), so no profile state carries over between runs.
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 
 async function signIn(token) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -80,7 +61,6 @@ async function signIn(token) {
   return { context, page };
 }
 
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 // First contentful paint of the page just loaded, in ms (Chromium's paint timing).
 const firstPaint = async (page) => {
   await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
@@ -228,16 +208,12 @@ try {
   await page.locator('#flags tr[data-flag="console_a"]').waitFor();
   await shot(page, 'flags');
   await page.goto(`${BASE}/flags/console_a`);
-  await page.getByLabel('A percentage of entities').check();
-  await page.getByLabel(/^Percentage/).fill('25');
-  await page.getByLabel('Reason').fill('widen the canary');
-  await page.getByLabel('I confirm').check();
-  await page.getByRole('button', { name: 'Set flag' }).click();
+  await setFlag(page, { percentage: 25, reason: 'widen the canary' });
   await page.waitForURL(/done=/);
   check((await page.locator('#flag-state').textContent()).startsWith('25%'), 'the flag is at 25%');
-  const change = page.locator('#history tbody tr', { hasText: 'widen the canary' }).first();
-  check((await change.locator('td.change').textContent()) === 'on → 25%', 'history shows on → 25%');
-  check((await change.locator('td.actor').textContent()) === 'olga', 'history names olga');
+  const change = await historyRow(page, 'widen the canary');
+  check(change.change === 'on → 25%', 'history shows on → 25%');
+  check(change.actor === 'olga', 'history names olga');
   await page.getByLabel('Entity id').fill('user-1');
   await page.getByRole('button', { name: 'Evaluate' }).click();
   await page.locator('#evaluation').waitFor();
@@ -257,16 +233,9 @@ try {
   await page.goto(`${BASE}/flags/console_a`);
   const other = await signIn(env('OTHER_OPERATOR_TOKEN'));
   await other.page.goto(`${BASE}/flags/console_a`);
-  await other.page.getByLabel('Off').check();
-  await other.page.getByLabel('Reason').fill('incident: switch it off');
-  await other.page.getByLabel('I confirm').check();
-  await other.page.getByRole('button', { name: 'Set flag' }).click();
+  await setFlag(other.page, { off: true, reason: 'incident: switch it off' });
   await other.page.waitForURL(/done=/);
-  await page.getByLabel('A percentage of entities').check();
-  await page.getByLabel(/^Percentage/).fill('50');
-  await page.getByLabel('Reason').fill('widen further');
-  await page.getByLabel('I confirm').check();
-  await page.getByRole('button', { name: 'Set flag' }).click();
+  await setFlag(page, { percentage: 50, reason: 'widen further' });
   const conflict = page.locator('.trouble[data-status="ABORTED"]');
   await conflict.waitFor();
   const words = await conflict.textContent();

@@ -27,6 +27,8 @@ import org.jboss.logging.Logger;
 @Path("/")
 public class SignInPages {
     static final String LOGIN_COOKIE = "ulidmesh_console_login";
+    /** Quarkus OIDC's own session cookie (the default tenant's), present while the provider's session is known. */
+    private static final String OIDC_SESSION_COOKIE = "q_session";
     private static final Logger LOG = Logger.getLogger(SignInPages.class);
 
     @Inject
@@ -39,6 +41,9 @@ public class SignInPages {
     SecurityIdentity identity;
     @ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "false")
     boolean oidcEnabled;
+    /** Quarkus' RP-initiated logout path, set for providers that offer it (application.properties). */
+    @ConfigProperty(name = "quarkus.oidc.logout.path")
+    Optional<String> oidcLogoutPath;
 
     @GET
     public Response home(@CookieParam(Web.COOKIE) String cookie) {
@@ -104,10 +109,18 @@ public class SignInPages {
 
     @POST
     @Path("logout")
-    public Response logout(@CookieParam(Web.COOKIE) String cookie, @FormParam("csrf") String csrf) {
+    public Response logout(@CookieParam(Web.COOKIE) String cookie, @FormParam("csrf") String csrf,
+                           @CookieParam(OIDC_SESSION_COOKIE) String oidcSession) {
         Session s = web.action(cookie, csrf, "sign-out");
         web.sessions().close(s.id());
         LOG.infof("signed out: %s", s.subject());
+        if (oidcEnabled && oidcLogoutPath.isPresent() && "oidc".equals(s.via()) && oidcSession != null) {
+            // A single sign-on session ends at the provider too (Quarkus' logout path: RP-initiated logout),
+            // so the next single sign-on asks for the password again instead of signing straight back in.
+            // Not by a redirect: the form's CSP (form-action 'self') would stop its way on to the provider.
+            return moveOn("Signing out", "Signed out of the console; ending the single sign-on session too.", oidcLogoutPath.get(),
+                    web.cleared());
+        }
         return Response.seeOther(java.net.URI.create("/login")).cookie(web.cleared()).build();
     }
 
@@ -115,7 +128,20 @@ public class SignInPages {
         Session s = web.sessions().open(caller, token, via);
         metrics.signIn(via, "ok");
         LOG.infof("signed in: %s (%s) via %s", io.ulidmesh.common.actor.AuditText.escape(s.subject()), s.role().groupName(), via);
+        if ("oidc".equals(via)) {
+            // The provider's redirect brought the browser here from another site, and a browser sends no
+            // SameSite=Strict cookie on a redirect that such a navigation started. So the session cookie is
+            // set on this page, which moves on to the rollouts itself: a navigation this site starts.
+            return moveOn("Signed in", "Signed in as " + s.subject() + ".", "/rollouts", web.cookie(s), clearedLogin());
+        }
         return Response.seeOther(java.net.URI.create("/rollouts")).cookie(web.cookie(s), clearedLogin()).build();
+    }
+
+    /** A page that sets {@code cookies} and goes on to {@code path} by itself (Refresh), with a link for the reader. */
+    private static Response moveOn(String title, String text, String path, NewCookie... cookies) {
+        return Response.fromResponse(Web.html(200, Html.page(title, null, "<p>" + Html.esc(text) + " <a href=\"" + path
+                        + "\" id=\"continue\">Continue</a></p>")))
+                .header("Refresh", "0; url=" + path).cookie(cookies).build();
     }
 
     private Response loginForm(int status, String problem) {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * With {@code quarkus.oidc.*} set, sign-in by OIDC authorization code is on: the sign-in page
  * offers it and {@code /oidc/login} sends the browser to the provider's authorization endpoint
  * with a code request for this client. (No provider runs here: the endpoints are given directly,
- * as for a provider without discovery, and nothing is fetched from them until a code comes back.)
+ * as for a provider without discovery, and nothing is fetched from them until a code comes back.
+ * The whole round trip with a real provider is {@code SingleSignOnIT}.)
  */
 @QuarkusTest
 @TestProfile(SingleSignOnTest.Configured.class)
@@ -57,5 +58,18 @@ class SingleSignOnTest {
     @Test
     void thePastedTokenStillWorks() {
         SignedIn.as(io.ulidmesh.testsupport.TestTokens.token("alice", "viewer"));
+    }
+
+    @Test
+    void aPastedTokensSessionSignsOutAtTheConsoleOnly() {
+        // Only a session that single sign-on opened goes on to the provider's logout (SingleSignOnIT);
+        // a pasted token's goes straight to the sign-in page, whatever OIDC cookie the browser has.
+        SignedIn alice = SignedIn.as(io.ulidmesh.testsupport.TestTokens.token("alice", "operator"));
+        Response r = given().redirects().follow(false).cookie(Web.COOKIE, alice.session()).cookie("q_session", "stale")
+                .formParam("csrf", alice.csrf()).post("/logout");
+        assertThat(r.statusCode()).isEqualTo(303);
+        assertThat(r.getHeader("Location")).endsWith("/login");
+        assertThat(r.getHeader("Set-Cookie")).contains(Web.COOKIE + "=").contains("Max-Age=0");
+        given().redirects().follow(false).cookie(Web.COOKIE, alice.session()).get("/rollouts").then().statusCode(303);
     }
 }
