@@ -31,7 +31,7 @@ final class ProtoMapping {
     private ProtoMapping() {
     }
 
-    /** The SetFlag as asked, its state (enabled, percentage or basis points) in basis points, null when unset. */
+    /** The SetFlag (or delete) as asked, its state (enabled, percentage or basis points) in basis points, null when unset. */
     static SetFlagCommand command(SetFlagRequest request) {
         Integer basisPoints = switch (request.getStateCase()) {
             case ENABLED -> request.getEnabled() ? CohortHash.ALL : 0;
@@ -40,7 +40,7 @@ final class ProtoMapping {
             case STATE_NOT_SET -> null;
         };
         return new SetFlagCommand(request.getName(), basisPoints, request.getReason(), request.getExpectedVersion(),
-                request.getDescription(), request.getCohort());
+                request.getDescription(), request.getCohort(), request.getDelete());
     }
 
     static Flag flag(FlagState f) {

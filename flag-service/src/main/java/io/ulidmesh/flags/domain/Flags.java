@@ -3,9 +3,9 @@ package io.ulidmesh.flags.domain;
 import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.common.paging.PageTokens;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -57,19 +57,25 @@ public final class Flags {
         return feed.published();
     }
 
+    /** One flag (SetFlag), which it does not delete: DeleteFlag does. */
     public Written set(SetFlagCommand command, String actor) {
+        if (command.delete()) {
+            throw DomainException.invalid("delete is for SetFlags entries; DeleteFlag deletes one flag");
+        }
         return set(List.of(command), actor);
     }
 
-    /** Several flags in one commit: all change or none does (SetFlags). */
+    /** Several flags in one commit, set or deleted: all change or none does (SetFlags). */
     public Written set(List<SetFlagCommand> commands, String actor) {
         FlagRules.writeCount(commands.size());
         List<SetFlagCommand> valid = new ArrayList<>(commands.size());
-        Set<String> names = new HashSet<>();
+        Map<String, SetFlagCommand> byName = new HashMap<>();
         for (SetFlagCommand command : commands) {
             SetFlagCommand checked = validated(command);
-            if (!names.add(checked.name())) {
-                throw DomainException.invalid("flag '" + checked.name() + "' is named twice in one write");
+            SetFlagCommand other = byName.putIfAbsent(checked.name(), checked);
+            if (other != null) {
+                throw DomainException.invalid("flag '" + checked.name() + "' is "
+                        + (other.delete() != checked.delete() ? "both set and deleted" : "named twice") + " in one write");
             }
             valid.add(checked);
         }
@@ -82,10 +88,16 @@ public final class Flags {
     }
 
     private static SetFlagCommand validated(SetFlagCommand command) {
+        if (command.delete() && (command.basisPoints() != null || !command.description().isEmpty()
+                || !command.cohort().isEmpty())) {
+            throw DomainException.invalid("flag '" + FlagRules.name(command.name())
+                    + "' is deleted, so its entry sets no state, description or cohort");
+        }
         Integer basisPoints = command.basisPoints() == null ? null : FlagRules.basisPoints(command.basisPoints());
         return new SetFlagCommand(FlagRules.name(command.name()), basisPoints,
                 FlagRules.text("reason", command.reason()), FlagRules.expectedVersion(command.expectedVersion()),
-                FlagRules.text("description", command.description()), FlagRules.cohort(command.cohort()));
+                FlagRules.text("description", command.description()), FlagRules.cohort(command.cohort()),
+                command.delete());
     }
 
     public RecordedChange delete(String name, long expectedVersion, String reason, String actor) {

@@ -76,10 +76,12 @@ public class FlagMetrics {
         evaluations[reason.ordinal()].increment();
     }
 
-    /** Flags created or changed through this replica by one write. */
+    /** Flags created, changed or deleted through this replica by one write. */
     public void changed(Written written) {
         if (written.changed()) {
-            upserts.increment(written.commit().changes().size());
+            for (RecordedChange change : written.commit().changes()) {
+                (change.type() == ChangeType.DELETED ? deletes : upserts).increment();
+            }
         }
     }
 

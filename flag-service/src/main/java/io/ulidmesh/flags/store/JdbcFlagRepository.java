@@ -56,7 +56,7 @@ public final class JdbcFlagRepository implements FlagRepository {
                 FlagState before = current == null ? null : current.flag();
                 long lastVersion = before != null ? before.version() : lastVersion(c, command.name());
                 FlagState after = command.applyTo(before, lastVersion, now, actor);
-                flags.add(after);
+                flags.add(after == null ? before : after);
                 if (after != before) {
                     pending.add(new Pending(command, current, after));
                 }
@@ -67,6 +67,10 @@ public final class JdbcFlagRepository implements FlagRepository {
             long revision = nextRevision(c);
             List<RecordedChange> changes = new ArrayList<>(pending.size());
             for (Pending p : pending) {
+                if (p.after() == null) {
+                    changes.add(deleteFlag(c, revision, p.current(), now, actor, p.command().reason()));
+                    continue;
+                }
                 insertChange(c, revision, ChangeType.UPSERTED, p.after(),
                         p.current() == null ? null : p.current().revision(), now, actor, p.command().reason());
                 upsert(c, p.after(), revision);
@@ -81,6 +85,7 @@ public final class JdbcFlagRepository implements FlagRepository {
         });
     }
 
+    /** {@code after} is null for a delete. */
     private record Pending(SetFlagCommand command, Current current, FlagState after) {
     }
 
@@ -105,18 +110,25 @@ public final class JdbcFlagRepository implements FlagRepository {
                 throw DomainException.notFound("flag '" + name + "' does not exist");
             }
             FlagRules.checkExpectedVersion(name, expectedVersion, current.flag());
-            Instant now = now();
             long revision = nextRevision(c);
-            insertChange(c, revision, ChangeType.DELETED, current.flag(), current.revision(), now, actor, reason);
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM flag WHERE name = ?")) {
-                ps.setString(1, name);
-                ps.executeUpdate();
-            }
+            RecordedChange change = deleteFlag(c, revision, current, now(), actor, reason);
             notify(c, revision);
-            LOG.infof("flag %s deleted at version %d revision %d by %s: %s", name, current.flag().version(), revision,
-                    AuditText.escape(actor), AuditText.escape(reason));
-            return new RecordedChange(revision, ChangeType.DELETED, current.flag(), current.flag(), now, actor, reason);
+            return change;
         });
+    }
+
+    /** Deletes the flag's row and records its last state as a DELETED change of {@code revision}. */
+    private static RecordedChange deleteFlag(Connection c, long revision, Current current, Instant now, String actor,
+                                             String reason) throws SQLException {
+        FlagState flag = current.flag();
+        insertChange(c, revision, ChangeType.DELETED, flag, current.revision(), now, actor, reason);
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM flag WHERE name = ?")) {
+            ps.setString(1, flag.name());
+            ps.executeUpdate();
+        }
+        LOG.infof("flag %s deleted at version %d revision %d by %s: %s", flag.name(), flag.version(), revision,
+                AuditText.escape(actor), AuditText.escape(reason));
+        return new RecordedChange(revision, ChangeType.DELETED, flag, flag, now, actor, reason);
     }
 
     @Override

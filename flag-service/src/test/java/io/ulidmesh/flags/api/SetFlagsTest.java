@@ -179,11 +179,13 @@ class SetFlagsTest {
         return names.stream().allMatch(n -> client.flag(n) != null && client.flag(n).version() == 61);
     }
 
-    private interface Read {
+    /** One read of several values that one write changes together. */
+    interface Read {
         List<Long> values();
     }
 
-    private static Thread reader(AtomicBoolean writing, AtomicReference<String> torn, AtomicInteger reads, Read read) {
+    /** Reads until the writing stops, keeping in {@code torn} the first read whose values differ. */
+    static Thread reader(AtomicBoolean writing, AtomicReference<String> torn, AtomicInteger reads, Read read) {
         return new Thread(() -> {
             while (writing.get()) {
                 List<Long> values = read.values();

@@ -289,15 +289,21 @@ class FlagsTest {
         assertThat(seen).as("a refused watcher is closed").isEmpty();
     }
 
-    /** SetFlags: several flags, one revision, one commit to watchers; a stale version anywhere changes nothing. */
-    @Test
-    void severalFlagsChangeTogetherUnderOneRevisionOrNotAtAll() {
+    /** Flags a and b at 100 bp, version 1, revisions 1 and 2; the commits published after them. */
+    private List<Commit> followingFlagsAAndB() {
         flags.load();
         set("a", 100);
         set("b", 100);
         flags.catchUp();
         List<Commit> seen = new ArrayList<>();
         flags.follow(seen::add);
+        return seen;
+    }
+
+    /** SetFlags: several flags, one revision, one commit to watchers; a stale version anywhere changes nothing. */
+    @Test
+    void severalFlagsChangeTogetherUnderOneRevisionOrNotAtAll() {
+        List<Commit> seen = followingFlagsAAndB();
         assertRefused(ErrorKind.CONFLICT, () -> flags.set(List.of(
                 new SetFlagCommand("a", 200, "phase 2", 1, "", ""),
                 new SetFlagCommand("b", 200, "phase 2", 7, "", "")), "alice"), "'b'");
@@ -332,6 +338,43 @@ class FlagsTest {
         assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.set(List.of(command("a", 1), command("B", 2)), "alice"),
                 "'B'");
         assertThat(repository.head()).isZero();
+    }
+
+    private static SetFlagCommand deletion(String name, long expectedVersion) {
+        return new SetFlagCommand(name, null, "rollback", expectedVersion, "", "", true);
+    }
+
+    /** SetFlags entries that delete: in the same commit as the sets, or, refused, nothing changes. */
+    @Test
+    void aWriteDeletesFlagsInTheSameCommitAsItSetsOthers() {
+        List<Commit> seen = followingFlagsAAndB();
+
+        assertRefused(ErrorKind.CONFLICT, () -> flags.set(List.of(command("a", 200), deletion("gone", 3)), "alice"),
+                "flag 'gone' does not exist, but expected_version is 3");
+        assertRefused(ErrorKind.CONFLICT, () -> flags.set(List.of(command("a", 200), deletion("b", 2)), "alice"),
+                "'b' is at version 1");
+        assertRefused(ErrorKind.NOT_FOUND, () -> flags.set(List.of(command("a", 200), deletion("gone", 0)), "alice"),
+                "'gone' does not exist");
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.set(List.of(command("b", 200), deletion("b", 1)), "alice"),
+                "'b' is both set and deleted");
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.set(List.of(
+                new SetFlagCommand("b", 0, "", 1, "", "", true)), "alice"), "sets no state");
+        assertRefused(ErrorKind.INVALID_ARGUMENT, () -> flags.set(deletion("b", 1), "alice"), "DeleteFlag");
+        assertThat(repository.head()).as("nothing refused was written").isEqualTo(2);
+
+        Written written = flags.set(List.of(command("a", 200), deletion("b", 1)), "alice");
+        assertThat(written.flags()).extracting(FlagState::name, FlagState::version)
+                .containsExactly(tuple("a", 2L), tuple("b", 1L));
+        assertThat(written.commit().changes()).extracting(c -> c.flag().name(), RecordedChange::type)
+                .containsExactly(tuple("a", ChangeType.UPSERTED), tuple("b", ChangeType.DELETED));
+        assertThat(flags.current("b")).as("gone from this replica's table with the same commit").isNull();
+        assertThat(flags.current("a").basisPoints()).isEqualTo(200);
+        flags.catchUp();
+        assertThat(seen).singleElement().extracting(Commit::revision).isEqualTo(3L);
+        RecordedChange deleted = flags.history("b", "", 0).items().get(0);
+        assertThat(deleted.type()).isEqualTo(ChangeType.DELETED);
+        assertThat(deleted.actor()).isEqualTo("alice");
+        assertThat(deleted.reason()).isEqualTo("rollback");
     }
 
     /** A batch evaluation reads one view of the table: while commits land, it never mixes two of them. */

@@ -31,7 +31,7 @@ final class InMemoryFlagRepository implements FlagRepository {
             FlagState before = flags.get(command.name());
             long lastVersion = before != null ? before.version() : lastVersion(command.name());
             FlagState after = command.applyTo(before, lastVersion, at, actor);
-            now.add(after);
+            now.add(after == null ? before : after);
             if (after != before) {
                 changed.add(new FlagState[] {before, after});
                 changing.add(command);
@@ -43,8 +43,14 @@ final class InMemoryFlagRepository implements FlagRepository {
         head++;
         List<RecordedChange> recorded = new ArrayList<>();
         for (int i = 0; i < changed.size(); i++) {
+            FlagState before = changed.get(i)[0];
             FlagState after = changed.get(i)[1];
-            recorded.add(record(ChangeType.UPSERTED, after, changed.get(i)[0], actor, changing.get(i).reason()));
+            if (after == null) {
+                recorded.add(record(ChangeType.DELETED, before, before, actor, changing.get(i).reason()));
+                flags.remove(before.name());
+                continue;
+            }
+            recorded.add(record(ChangeType.UPSERTED, after, before, actor, changing.get(i).reason()));
             flags.put(after.name(), after);
         }
         return new Written(now, new Commit(head, recorded));
