@@ -7,8 +7,10 @@ import io.ulidmesh.proto.migration.v1.ListMigrationsResponse;
 import io.ulidmesh.proto.migration.v1.ListTargetsRequest;
 import io.ulidmesh.proto.migration.v1.Migration;
 import io.ulidmesh.proto.migration.v1.MigrationServiceGrpc;
+import io.ulidmesh.proto.migration.v1.PlanRequest;
 import io.ulidmesh.proto.migration.v1.StepRequest;
 import io.ulidmesh.rollout.domain.plan.PlannedMigration;
+import io.ulidmesh.rollout.domain.port.MigrationEstimate;
 import io.ulidmesh.rollout.domain.port.MigrationPort;
 import io.ulidmesh.rollout.domain.port.MigrationRun;
 import io.ulidmesh.rollout.domain.port.MigrationTarget;
@@ -20,6 +22,8 @@ import java.util.Optional;
 public class MigrationWorkerClient implements MigrationPort {
     /** Migrations read per ListMigrations page while looking one up by name. */
     private static final int PAGE = 1000;
+    /** The name a planned-only spec carries: the worker requires one and keeps nothing. */
+    private static final String PLANNED = "rollout-preview";
     private final PeerChannels channels;
     private final String address;
 
@@ -55,6 +59,13 @@ public class MigrationWorkerClient implements MigrationPort {
     public MigrationRun create(String name, PlannedMigration spec) {
         return ProtoMapping.migrationRun(PeerChannels.call("CreateMigration " + name, () -> stub().createMigration(
                 CreateMigrationRequest.newBuilder().setSpec(ProtoMapping.migrationSpec(name, spec)).build())));
+    }
+
+    @Override
+    public MigrationEstimate plan(PlannedMigration spec) {
+        String where = spec.target() + "." + spec.table();
+        return ProtoMapping.estimate(PeerChannels.call("Plan " + where, () -> stub().plan(PlanRequest.newBuilder()
+                .setSpec(ProtoMapping.migrationSpec(PLANNED, spec)).build())));
     }
 
     @Override

@@ -3,8 +3,11 @@ package io.ulidmesh.rollout.api;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.ulidmesh.common.grpc.Timestamps;
 import io.ulidmesh.common.ulid.Ulids;
+import io.ulidmesh.proto.migration.v1.BackfillEstimate;
 import io.ulidmesh.proto.migration.v1.Migration;
 import io.ulidmesh.proto.migration.v1.MigrationSpec;
+import io.ulidmesh.proto.migration.v1.PlanResponse;
+import io.ulidmesh.proto.migration.v1.PlannedStep;
 import io.ulidmesh.proto.migration.v1.Target;
 import io.ulidmesh.proto.migration.v1.ValidationReport;
 import io.ulidmesh.proto.rollout.v1.Alert;
@@ -39,6 +42,7 @@ import io.ulidmesh.rollout.domain.plan.MigrationStep;
 import io.ulidmesh.rollout.domain.plan.PhaseSpec;
 import io.ulidmesh.rollout.domain.plan.PlannedMigration;
 import io.ulidmesh.rollout.domain.port.AlertPort;
+import io.ulidmesh.rollout.domain.port.MigrationEstimate;
 import io.ulidmesh.rollout.domain.port.MigrationRun;
 import io.ulidmesh.rollout.domain.port.MigrationTarget;
 import io.ulidmesh.rollout.domain.port.PeerHealth;
@@ -138,11 +142,21 @@ final class ProtoMapping {
             PhasePreview.Builder pb = PhasePreview.newBuilder().setName(p.name());
             p.flags().forEach(f -> pb.addFlags(FlagChange.newBuilder().setName(f.name()).setBefore(f.before())
                     .setBeforeVersion(f.beforeVersion()).setAfter(f.after()).setSetByPhase(f.setByPhase()).setError(f.error())));
-            p.migrations().forEach(m -> pb.addMigrations(MigrationPreview.newBuilder().setTarget(m.target()).setTable(m.table())
-                    .addAllSteps(m.steps()).setEstimate(m.estimate())));
+            p.migrations().forEach(m -> pb.addMigrations(migrationPreview(m)));
             b.addPhases(pb);
         }
         report.signals().forEach(s -> b.addSignals(signal(s)));
+        return b.build();
+    }
+
+    static MigrationPreview migrationPreview(Preview.MigrationPreview m) {
+        MigrationPreview.Builder b = MigrationPreview.newBuilder().setTarget(m.target()).setTable(m.table()).addAllSteps(m.steps())
+                .setEstimate(m.estimate());
+        MigrationEstimate e = m.planned();
+        if (e != null) {
+            b.setBackfill(BackfillEstimate.newBuilder().setRows(e.rows()).setRowsToBackfill(e.rowsToBackfill())
+                    .setRowsPerSecond(e.rowsPerSecond()).setSeconds(e.seconds()).setBasis(e.basis())).addAllPlannedSteps(e.steps());
+        }
         return b.build();
     }
 
@@ -156,6 +170,12 @@ final class ProtoMapping {
         return MigrationSpec.newBuilder().setName(name).setTarget(m.target()).setTable(m.table()).setKeyColumn(m.key())
                 .setUlidColumn(m.ulidColumn()).setLegacyColumn(m.legacyColumn()).setTimestampColumn(m.timestampColumn())
                 .setBatchSize(m.batchSize()).setMaxRowsPerSecond(m.maxRowsPerSecond()).build();
+    }
+
+    static MigrationEstimate estimate(PlanResponse r) {
+        BackfillEstimate e = r.getEstimate();
+        return new MigrationEstimate(e.getRows(), e.getRowsToBackfill(), e.getRowsPerSecond(), e.getSeconds(), e.getBasis(),
+                r.getStepsList().stream().map(PlannedStep::getStep).toList());
     }
 
     static MigrationRun migrationRun(Migration m) {

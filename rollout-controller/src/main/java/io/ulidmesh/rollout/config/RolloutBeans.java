@@ -218,7 +218,7 @@ public class RolloutBeans {
 
     @Produces
     @Singleton
-    Preview preview(FlagPort flags, SignalMonitor signals, Readiness readiness) {
-        return new Preview(flags, signals, readiness);
+    Preview preview(FlagPort flags, MigrationPort worker, SignalMonitor signals, Readiness readiness) {
+        return new Preview(flags, worker, signals, readiness);
     }
 }

@@ -1,6 +1,7 @@
 package io.ulidmesh.rollout.domain;
 
 import io.ulidmesh.rollout.domain.plan.PlannedMigration;
+import io.ulidmesh.rollout.domain.port.MigrationEstimate;
 import io.ulidmesh.rollout.domain.port.MigrationPort;
 import io.ulidmesh.rollout.domain.port.MigrationRun;
 import io.ulidmesh.rollout.domain.port.MigrationRun.State;
@@ -27,6 +28,8 @@ final class FakeWorker implements MigrationPort {
     final List<String> calls = new ArrayList<>();
     /** Problems Validate reports; none means it passes. */
     List<String> validationProblems = List.of();
+    /** Plan's answers by target.table; a table with none is refused as Plan refuses a spec its catalog does not match. */
+    final Map<String, MigrationEstimate> estimates = new LinkedHashMap<>();
     /** When set, every call fails with it. */
     PeerFailure down;
 
@@ -64,6 +67,18 @@ final class FakeWorker implements MigrationPort {
         calls.add("create " + name);
         migrations.put(id, new Stored(name, spec.target(), State.CREATED, 0, ""));
         return run(id);
+    }
+
+    @Override
+    public MigrationEstimate plan(PlannedMigration spec) {
+        failIfDown();
+        String where = spec.target() + "." + spec.table();
+        calls.add("plan " + where);
+        MigrationEstimate e = estimates.get(where);
+        if (e == null) {
+            throw new PeerFailure("Plan " + where + " failed: FAILED_PRECONDITION no table " + spec.table(), false, null);
+        }
+        return e;
     }
 
     @Override

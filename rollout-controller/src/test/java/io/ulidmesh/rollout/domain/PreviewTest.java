@@ -11,7 +11,9 @@ import io.ulidmesh.rollout.domain.HealthReport.ThresholdHealth;
 import io.ulidmesh.rollout.domain.Preview.FlagChange;
 import io.ulidmesh.rollout.domain.Preview.MigrationPreview;
 import io.ulidmesh.rollout.domain.port.FlagState;
+import io.ulidmesh.rollout.domain.port.MigrationEstimate;
 import io.ulidmesh.rollout.domain.port.MigrationTarget;
+import io.ulidmesh.rollout.domain.port.PeerFailure;
 import io.ulidmesh.rollout.domain.port.PeerHealth;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +38,12 @@ class PreviewTest {
                 migrations: [ { target: crackerjack, table: jobs, key: id, ulid_column: job_ulid, steps: [expand, backfill] } ]
             """;
 
+    static final MigrationEstimate JOBS = new MigrationEstimate(1200, 1200, 500, 3, "throttle",
+            List.of("expand", "backfill", "validate", "contract"));
+
     final Controller c = new Controller();
     final Readiness readiness = new Readiness(c.flags, c.worker, c.sources, c.signals, "flags:1", "worker:1");
-    final Preview preview = new Preview(c.flags, c.signals, readiness);
+    final Preview preview = new Preview(c.flags, c.worker, c.signals, readiness);
 
     @Test
     void showsEachPhaseFlagsBeforeAndAfterItsMigrationsEachSignalAgainstItsRulesAndReadinessAndChangesNothing() {
@@ -47,6 +52,7 @@ class PreviewTest {
         c.flags.set("a", 0);
         FlagState a = c.flags.set("a", 200);
         c.worker.targets.add(new MigrationTarget("crackerjack", "SQLITE", "jdbc:sqlite:/tmp/cj.db"));
+        c.worker.estimates.put("crackerjack.jobs", JOBS);
 
         Preview.Report report = preview.of(PLAN);
 
@@ -58,8 +64,8 @@ class PreviewTest {
         // a flag an earlier phase sets starts from that phase's value, not flag-service's
         assertThat(report.phases().get(1).flags()).containsExactly(new FlagChange("a", "10%", 0, "50%", "canary", ""));
         assertThat(report.phases().get(0).migrations()).isEmpty();
-        assertThat(report.phases().get(1).migrations()).containsExactly(
-                new MigrationPreview("crackerjack", "jobs", List.of("expand", "backfill"), "not estimated: no migration yet"));
+        assertThat(report.phases().get(1).migrations()).containsExactly(new MigrationPreview("crackerjack", "jobs",
+                List.of("expand", "backfill"), "rows: 1200, to backfill: 1200, estimate: 3 s at 500 rows/s (throttle)", JOBS));
 
         assertThat(report.signals()).extracting(SignalHealth::name, SignalHealth::value, SignalHealth::detail).containsExactly(
                 tuple("p95", 300.0, "pulled now from prometheus"),
@@ -82,9 +88,40 @@ class PreviewTest {
         assertThat(c.flags.get("a")).contains(a);
         assertThat(c.flags.get("missing")).isEmpty();
         assertThat(c.flags.reasons).isEmpty();
-        assertThat(c.worker.calls).isEmpty();
+        assertThat(c.worker.calls).containsExactly("plan crackerjack.jobs");
         assertThat(c.worker.migrations).isEmpty();
         assertThat(c.store.list(10, null)).isEmpty();
+    }
+
+    @Test
+    void aRefusedOrUnreachableWorkerIsReportedPerMigrationAndATableMigratedEarlierIsNotAskedAbout() {
+        String plan = """
+                name: tables
+                phases:
+                  - name: first
+                    migrations:
+                      - { target: crackerjack, table: jobs, key: id, ulid_column: job_ulid, steps: [expand] }
+                      - { target: crackerjack, table: nope, key: id, ulid_column: nope_ulid, steps: [expand] }
+                  - name: second
+                    migrations: [ { target: crackerjack, table: jobs, key: id, ulid_column: job_ulid, steps: [expand, backfill] } ]
+                """;
+        c.worker.estimates.put("crackerjack.jobs", new MigrationEstimate(10, 10, 0, 0, "unknown: no throttle", List.of("expand")));
+
+        Preview.Report report = preview.of(plan);
+
+        assertThat(report.phases().get(0).migrations()).extracting(MigrationPreview::table, MigrationPreview::estimate).containsExactly(
+                tuple("jobs", "rows: 10, to backfill: 10, estimate: none (unknown: no throttle)"),
+                tuple("nope", "not estimated: Plan crackerjack.nope failed: FAILED_PRECONDITION no table nope"));
+        assertThat(report.phases().get(1).migrations()).containsExactly(new MigrationPreview("crackerjack", "jobs",
+                List.of("expand", "backfill"), "not estimated: phase first migrates crackerjack.jobs first, and the worker plans a "
+                + "table only as it is now", null));
+        assertThat(c.worker.calls).containsExactly("plan crackerjack.jobs", "plan crackerjack.nope");
+
+        c.worker.down = new PeerFailure("Plan crackerjack.jobs failed: UNAVAILABLE io exception", true, null);
+        assertThat(preview.of(plan).phases().get(0).migrations()).extracting(MigrationPreview::estimate).containsExactly(
+                "not estimated: Plan crackerjack.jobs failed: UNAVAILABLE io exception",
+                "not estimated: Plan crackerjack.jobs failed: UNAVAILABLE io exception");
+        assertThat(c.worker.migrations).isEmpty();
     }
 
     @Test

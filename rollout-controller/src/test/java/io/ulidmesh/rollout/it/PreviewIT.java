@@ -10,6 +10,7 @@ import io.ulidmesh.proto.flags.v1.Flag;
 import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
 import io.ulidmesh.proto.flags.v1.GetFlagRequest;
 import io.ulidmesh.proto.flags.v1.SetFlagRequest;
+import io.ulidmesh.proto.migration.v1.BackfillEstimate;
 import io.ulidmesh.proto.migration.v1.ListMigrationsRequest;
 import io.ulidmesh.proto.migration.v1.MigrationServiceGrpc;
 import io.ulidmesh.proto.migration.v1.RegisterTargetRequest;
@@ -32,6 +33,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +44,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * PreviewRollout over real gRPC against a real flag service and migration worker: the exact
- * preview, read by a viewer, and nothing changed anywhere (no rollout, no flag write, no migration).
+ * PreviewRollout over real gRPC against a real flag service and migration worker with a SQLite
+ * target: the exact preview with the table's real row count and the worker's estimate, read by a
+ * viewer, and nothing changed anywhere (no rollout, no flag write, no migration, the table's columns as they were).
  */
 class PreviewIT {
     static final List<AutoCloseable> CLEANUP = new ArrayList<>();
@@ -73,6 +77,7 @@ class PreviewIT {
         crackerjack = "jdbc:sqlite:" + dir.resolve("crackerjack.db");
         try (Connection c = DriverManager.getConnection(crackerjack); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE jobs (id INTEGER PRIMARY KEY, test_file TEXT NOT NULL)");
+            s.execute("INSERT INTO jobs (test_file) VALUES ('a'), ('b'), ('c'), ('d'), ('e')");
         }
         migrations.registerTarget(RegisterTargetRequest.newBuilder().setName("crackerjack").setJdbcUrl(crackerjack).build());
     }
@@ -113,7 +118,8 @@ class PreviewIT {
                   - { name: canary, flags: { preview_a: 10%%, preview_missing: on } }
                   - name: half
                     flags: { preview_a: 50%% }
-                    migrations: [ { target: crackerjack, table: jobs, key: id, ulid_column: job_ulid, steps: [expand] } ]
+                    migrations: [ { target: crackerjack, table: jobs, key: id, ulid_column: job_ulid, max_rows_per_second: 2,
+                                    steps: [expand] } ]
                 """.formatted(flagService.address());
 
         RolloutPreview preview = viewer.previewRollout(PreviewRolloutRequest.newBuilder().setPlanYaml(plan).build());
@@ -127,7 +133,10 @@ class PreviewIT {
                 .addPhases(PhasePreview.newBuilder().setName("half")
                         .addFlags(FlagChange.newBuilder().setName("preview_a").setBefore("10%").setAfter("50%").setSetByPhase("canary"))
                         .addMigrations(MigrationPreview.newBuilder().setTarget("crackerjack").setTable("jobs").addSteps("expand")
-                                .setEstimate("not estimated: no migration yet")))
+                                .setEstimate("rows: 5, to backfill: 5, estimate: 3 s at 2 rows/s (throttle)")
+                                .setBackfill(BackfillEstimate.newBuilder().setRows(5).setRowsToBackfill(5).setRowsPerSecond(2)
+                                        .setSeconds(3).setBasis("throttle"))
+                                .addAllPlannedSteps(List.of("expand", "backfill", "validate", "contract", "rollback"))))
                 .addSignals(SignalHealth.newBuilder().setName("flags_up").setSource("grpc-health").setHasValue(true).setValue(1)
                         .setDetail("pulled now from grpc-health")
                         .addThresholds(threshold("flags_up above 0", "above", 0, true))
@@ -149,7 +158,49 @@ class PreviewIT {
         assertThat(viewer.listRollouts(ListRolloutsRequest.getDefaultInstance()).getRolloutsList()).isEmpty();
         assertThat(flags.getFlag(GetFlagRequest.newBuilder().setName("preview_a").build())).isEqualTo(before);
         assertStatus(Status.Code.NOT_FOUND, () -> flags.getFlag(GetFlagRequest.newBuilder().setName("preview_missing").build()));
-        assertThat(migrations.listMigrations(ListMigrationsRequest.getDefaultInstance()).getMigrationsList()).isEmpty();
+        assertNothingMigrated();
+    }
+
+    @Test
+    void aSpecTheWorkerRefusesAndATableAnEarlierPhaseMigratesAreSaidInWords() {
+        String plan = """
+                name: refused
+                phases:
+                  - name: first
+                    migrations:
+                      - { target: crackerjack, table: jobs, key: id, ulid_column: job_ulid, steps: [expand] }
+                      - { target: crackerjack, table: no_such_table, key: id, ulid_column: x_ulid, steps: [expand] }
+                  - name: second
+                    migrations: [ { target: crackerjack, table: jobs, key: id, ulid_column: job_ulid, steps: [expand, backfill] } ]
+                """;
+
+        RolloutPreview preview = viewer.previewRollout(PreviewRolloutRequest.newBuilder().setPlanYaml(plan).build());
+
+        List<MigrationPreview> first = preview.getPhases(0).getMigrationsList();
+        assertThat(first.get(0).getBackfill().getRows()).isEqualTo(5);
+        assertThat(first.get(1).hasBackfill()).isFalse();
+        assertThat(first.get(1).getEstimate()).startsWith("not estimated: Plan crackerjack.no_such_table failed: FAILED_PRECONDITION ")
+                .contains("no_such_table");
+        assertThat(preview.getPhases(1).getMigrations(0)).isEqualTo(MigrationPreview.newBuilder().setTarget("crackerjack")
+                .setTable("jobs").addSteps("expand").addSteps("backfill").setEstimate("not estimated: phase first migrates "
+                        + "crackerjack.jobs first, and the worker plans a table only as it is now").build());
+        assertNothingMigrated();
+    }
+
+    /** No migration on the worker, and the target's table as the test made it. */
+    static void assertNothingMigrated() {
+        assertThat(migrations.listMigrations(ListMigrationsRequest.newBuilder().setTarget("crackerjack").build()).getMigrationsList())
+                .isEmpty();
+        List<String> columns = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(crackerjack); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT name FROM pragma_table_info('jobs') ORDER BY cid")) {
+            while (rs.next()) {
+                columns.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(columns).containsExactly("id", "test_file");
     }
 
     @Test

@@ -14,6 +14,9 @@ public interface MigrationPort {
 
     MigrationRun create(String name, PlannedMigration spec);
 
+    /** Plans {@code spec} without creating it; a spec the target's catalog does not match is refused (FAILED_PRECONDITION). */
+    MigrationEstimate plan(PlannedMigration spec);
+
     MigrationRun get(String id);
 
     void expand(String id, String reason);
