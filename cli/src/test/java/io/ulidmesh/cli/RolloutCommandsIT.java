@@ -269,11 +269,14 @@ class RolloutCommandsIT {
         assertThat(text.out()).startsWith("preview of cli-preview: nothing is changed")
                 .contains("phase one\n  flag cli_preview: off (v1) → 20%\n  flag cli_preview_new: absent → on\n")
                 .contains("phase two\n  flag cli_preview: 20% (by phase one) → 50%\n"
-                        + "  migration session-buddy.events: steps expand; not estimated: no migration yet\n")
+                        + "  migration session-buddy.events: steps expand; rows: 2500, to backfill: 2500, estimate: ")
                 .contains("NOT ready");
         JsonObject json = viewer.run("rollout", "preview", "preview.yaml", "-o", "json").json();
         assertThat(json.getAsJsonArray("phases").get(1).getAsJsonObject().getAsJsonArray("flags").get(0).getAsJsonObject()
                 .get("setByPhase").getAsString()).isEqualTo("one");
+        JsonObject migration = json.getAsJsonArray("phases").get(1).getAsJsonObject().getAsJsonArray("migrations").get(0).getAsJsonObject();
+        assertThat(migration.getAsJsonObject("backfill").get("rows").getAsLong()).isEqualTo(2500);
+        assertThat(migration.getAsJsonObject("backfill").get("rowsToBackfill").getAsLong()).isEqualTo(2500);
 
         assertThat(admin.run("rollout", "list", "-o", "json").json().getAsJsonArray("rollouts").size()).isEqualTo(before);
         assertThat(admin.run("flags", "get", "cli_preview", "-o", "json").json().get("version").getAsString()).isEqualTo("1");
