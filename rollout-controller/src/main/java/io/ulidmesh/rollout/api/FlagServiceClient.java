@@ -2,7 +2,6 @@ package io.ulidmesh.rollout.api;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.ulidmesh.proto.flags.v1.DeleteFlagRequest;
 import io.ulidmesh.proto.flags.v1.Flag;
 import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
 import io.ulidmesh.proto.flags.v1.GetFlagRequest;
@@ -12,7 +11,6 @@ import java.util.List;
 import io.ulidmesh.rollout.domain.port.FlagPort;
 import io.ulidmesh.rollout.domain.port.FlagState;
 import io.ulidmesh.rollout.domain.port.FlagVersionConflict;
-import io.ulidmesh.rollout.domain.port.PeerFailure;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -42,25 +40,13 @@ public class FlagServiceClient implements FlagPort {
     public List<FlagState> setFlags(List<FlagWrite> writes) throws FlagVersionConflict {
         SetFlagsRequest.Builder request = SetFlagsRequest.newBuilder();
         for (FlagWrite w : writes) {
-            request.addFlags(SetFlagRequest.newBuilder().setName(w.name()).setBasisPoints(w.basisPoints())
-                    .setExpectedVersion(w.expectedVersion()).setReason(w.reason()));
+            SetFlagRequest.Builder entry = SetFlagRequest.newBuilder().setName(w.name()).setExpectedVersion(w.expectedVersion())
+                    .setReason(w.reason());
+            // a delete entry sets no state (flag-service refuses one that does)
+            request.addFlags(w.delete() ? entry.setDelete(true) : entry.setBasisPoints(w.basisPoints()));
         }
         String what = "SetFlags " + String.join(", ", writes.stream().map(FlagWrite::name).toList());
         return write(what, () -> stub().setFlags(request.build())).getFlagsList().stream().map(FlagServiceClient::state).toList();
-    }
-
-    @Override
-    public boolean deleteFlag(String name, long expectedVersion, String reason) throws FlagVersionConflict {
-        try {
-            write("DeleteFlag " + name, () -> stub().deleteFlag(DeleteFlagRequest.newBuilder().setName(name)
-                    .setExpectedVersion(expectedVersion).setReason(reason).build()));
-            return true;
-        } catch (PeerFailure e) {
-            if (e.getCause() instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
-                return false;
-            }
-            throw e;
-        }
     }
 
     private static FlagState state(Flag f) {

@@ -103,25 +103,20 @@ public final class FlagWriter {
     }
 
     /**
-     * Puts a phase's journaled flags back in one SetFlags (those that existed before it), so no
-     * reader sees a rollback half done; flags the phase created are deleted after it, one by one
-     * (flag-service has no multi-flag delete). The first write reads nothing: it expects the
-     * versions the journal says the phase left the flags at. Only when flag-service refuses it
-     * (someone changed a flag since, or a crash left the restore half recorded) are the flags read
-     * and the write retried on what was read, failing the step after {@value #ATTEMPTS} refusals.
-     * Every entry's restored mark and every FLAG_SET event are saved in one transaction at the end:
-     * a crash before it leaves the journal unrestored, and the next attempt finds the flags already
-     * back (a refused write, a read) and only marks them.
+     * Puts a phase's journaled flags back in one SetFlags, so no reader sees a rollback half done:
+     * flags that existed before the phase to their previous value, and flags it created deleted
+     * (delete entries of the same SetFlags, so the restore and the deletes are one revision). The
+     * first write reads nothing: it expects the versions the journal says the phase left the flags
+     * at. Only when flag-service refuses it (someone changed or deleted a flag since, or a crash left
+     * the restore half recorded) are the flags read and the write retried on what was read, failing
+     * the step after {@value #ATTEMPTS} refusals. Every entry's restored mark and every FLAG_SET
+     * event are saved in one transaction at the end: a crash before it leaves the journal
+     * unrestored, and the next attempt finds the flags already back (a refused write, a read) and
+     * only marks them.
      */
     void restoreAll(RolloutRecord r, PhaseRecord p, List<Change> entries, String reason) {
-        List<Change> existed = entries.stream().filter(Change::prevExists).toList();
         List<String> messages = new ArrayList<>();
-        Map<Change, Long> restored = existed.isEmpty() ? Map.of() : restoreExisting(p, existed, reason, messages);
-        for (Change ch : entries) {
-            if (!ch.prevExists()) {
-                messages.add(compareAndSet(ch.subject(), "restore it to absent", now -> deleteOnce(ch, now, reason)));
-            }
-        }
+        Map<Change, Long> restored = entries.isEmpty() ? Map.of() : restore(p, entries, reason, messages);
         List<Change> marks = new ArrayList<>(entries.stream().map(Change::markRestored).toList());
         marks.addAll(earlierPhasesLeftAsRestored(r, p, restored));
         logSet(r, p, marks, messages);
@@ -149,29 +144,33 @@ public final class FlagWriter {
     }
 
     /**
-     * The SetFlags that puts flags that existed before the phase back, first on the journal's
-     * versions, then on reads; returns each entry it wrote with the version it wrote.
+     * The SetFlags that puts the flags back and deletes those the phase created, first on the
+     * journal's versions, then on reads; returns each entry it set (not deleted) with the version it wrote.
      */
-    private Map<Change, Long> restoreExisting(PhaseRecord p, List<Change> existed, String reason, List<String> messages) {
+    private Map<Change, Long> restore(PhaseRecord p, List<Change> entries, String reason, List<String> messages) {
         String conflict = "";
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             // the first attempt trusts the journal's versions where it has them; a retry reads every flag
-            boolean fromJournal = attempt == 1 && existed.stream().anyMatch(ch -> ch.appliedVersion() != null);
+            boolean fromJournal = attempt == 1 && entries.stream().anyMatch(ch -> ch.appliedVersion() != null);
             List<FlagPort.FlagWrite> writes = new ArrayList<>();
             List<Change> writing = new ArrayList<>();
             List<String> already = new ArrayList<>();
             List<String> written = new ArrayList<>();
-            for (Change ch : existed) {
+            for (Change ch : entries) {
                 Optional<FlagState> now = fromJournal && ch.appliedVersion() != null
                         ? Optional.of(new FlagState(ch.targetBasisPoints(), ch.appliedVersion())) : flags.getFlag(ch.subject());
-                String prev = new FlagValue(ch.prevBasisPoints()).text();
-                if (now.isPresent() && now.get().basisPoints() == ch.prevBasisPoints()) {
-                    already.add("flag " + ch.subject() + " already at its previous value " + prev);
+                if (!ch.prevExists() && now.isEmpty()) {
+                    already.add("flag " + ch.subject() + " already absent, as before the phase");
+                } else if (!ch.prevExists()) {
+                    writes.add(FlagPort.FlagWrite.deletion(ch.subject(), now.get().version(), reason));
+                    written.add("flag " + ch.subject() + " deleted: " + FlagState.text(now) + " -> absent, as before the phase");
+                } else if (now.isPresent() && now.get().basisPoints() == ch.prevBasisPoints()) {
+                    already.add("flag " + ch.subject() + " already at its previous value " + new FlagValue(ch.prevBasisPoints()).text());
                 } else {
                     writes.add(new FlagPort.FlagWrite(ch.subject(), ch.prevBasisPoints(), expectedVersion(now), reason));
                     writing.add(ch);
-                    written.add("flag " + ch.subject() + " restored: " + FlagState.text(now) + " -> " + prev + " (value of version "
-                            + ch.prevVersion() + ", now version ");
+                    written.add("flag " + ch.subject() + " restored: " + FlagState.text(now) + " -> "
+                            + new FlagValue(ch.prevBasisPoints()).text() + " (value of version " + ch.prevVersion() + ", now version ");
                 }
             }
             try {
@@ -179,9 +178,14 @@ public final class FlagWriter {
                 String together = writes.size() > 1 ? "; " + writes.size() + " flags restored together in one write" : "";
                 messages.addAll(already);
                 Map<Change, Long> versions = new HashMap<>();
-                for (int k = 0; k < written.size(); k++) {
-                    messages.add(written.get(k) + set.get(k).version() + ")" + together);
-                    versions.put(writing.get(k), set.get(k).version());
+                int w = 0;
+                for (int k = 0; k < writes.size(); k++) {
+                    if (writes.get(k).delete()) {
+                        messages.add(written.get(k) + together);
+                    } else {
+                        messages.add(written.get(k) + set.get(k).version() + ")" + together);
+                        versions.put(writing.get(w++), set.get(k).version());
+                    }
                 }
                 return versions;
             } catch (FlagVersionConflict e) {
@@ -201,40 +205,6 @@ public final class FlagWriter {
     private void logSet(RolloutRecord r, PhaseRecord p, List<Change> marks, List<String> messages) {
         store.updateChanges(r.id(), marks, p.name(), messages, RolloutLog.CONTROLLER);
         messages.forEach(m -> LOG.infof("rollout %s phase %s: %s", r.id(), p.name(), m));
-    }
-
-    /** One attempt to delete a flag the phase created, given the flag as just read; the delete expects that read. */
-    private String deleteOnce(Change ch, Optional<FlagState> now, String reason) throws FlagVersionConflict {
-        if (now.isPresent() && flags.deleteFlag(ch.subject(), now.get().version(), reason)) {
-            return "flag " + ch.subject() + " deleted: " + FlagState.text(now) + " -> absent, as before the phase";
-        }
-        return "flag " + ch.subject() + " already absent, as before the phase";
-    }
-
-    /** One write of a flag attempted on a fresh read of it; a {@link FlagVersionConflict} means read again. */
-    @FunctionalInterface
-    private interface Write {
-        String attempt(Optional<FlagState> now) throws FlagVersionConflict;
-    }
-
-    /**
-     * Runs {@code write} on a fresh read of {@code flag} until flag-service accepts its
-     * compare-and-set: someone else's change between read and write is read and built on, never
-     * overwritten. Fails the step after {@value #ATTEMPTS} conflicts in a row.
-     */
-    private String compareAndSet(String flag, String goal, Write write) {
-        String conflict = "";
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            try {
-                return write.attempt(flags.getFlag(flag));
-            } catch (FlagVersionConflict e) {
-                conflict = e.getMessage();
-                LOG.infof("flag %s changed between read and write (attempt %d of %d to %s): %s", flag, attempt, ATTEMPTS, goal,
-                        conflict);
-            }
-        }
-        throw new StepFailure("flag " + flag + " changed between read and write in each of " + ATTEMPTS
-                + " attempts to " + goal + "; last: " + conflict);
     }
 
     /** The expected_version of a write that replaces {@code now}; 0, "do not check", only for a flag read as absent. */

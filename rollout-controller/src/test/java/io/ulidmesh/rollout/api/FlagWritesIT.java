@@ -83,19 +83,27 @@ class FlagWritesIT {
     }
 
     @Test
-    void aDeleteExpectingAVersionTheFlagHasLeftIsAConflictAndKeepsTheFlag() throws Exception {
+    void aDeleteEntryExpectingAVersionTheFlagHasLeftIsAConflictAndChangesNothingAndOnTheCurrentOneDeletesWithTheSet()
+            throws Exception {
         long read = operatorSets("cas_delete", 1_000).getVersion();
         Flag moved = operatorSets("cas_delete", 2_000);
+        Flag kept = operatorSets("cas_delete_other", 500);
 
-        assertThatThrownBy(() -> client.deleteFlag("cas_delete", read, "stale delete"))
+        assertThatThrownBy(() -> client.setFlags(List.of(FlagPort.FlagWrite.deletion("cas_delete", read, "stale delete"),
+                new FlagPort.FlagWrite("cas_delete_other", 0, kept.getVersion(), "restore"))))
                 .isInstanceOf(FlagVersionConflict.class)
-                .hasMessage("DeleteFlag cas_delete: flag 'cas_delete' is at version " + moved.getVersion()
+                .hasMessage("SetFlags cas_delete, cas_delete_other: flag 'cas_delete' is at version " + moved.getVersion()
                         + ", not the expected_version " + read);
         assertThat(flag("cas_delete")).isEqualTo(moved);
+        assertThat(flag("cas_delete_other")).isEqualTo(kept);
 
-        assertThat(client.deleteFlag("cas_delete", moved.getVersion(), "current delete")).isTrue();
+        List<FlagState> written = client.setFlags(List.of(FlagPort.FlagWrite.deletion("cas_delete", moved.getVersion(), "delete"),
+                new FlagPort.FlagWrite("cas_delete_other", 0, kept.getVersion(), "restore")));
+        // a deleted flag comes back as it was last
+        assertThat(written).containsExactly(new FlagState(2_000, moved.getVersion()), new FlagState(0, kept.getVersion() + 1));
         assertThat(client.getFlag("cas_delete")).isEmpty();
-        assertThat(client.deleteFlag("cas_delete", moved.getVersion(), "already gone")).isFalse();
+        assertThatThrownBy(() -> client.setFlags(List.of(FlagPort.FlagWrite.deletion("cas_delete", moved.getVersion(), "gone"))))
+                .isInstanceOf(FlagVersionConflict.class);
     }
 
     @Test

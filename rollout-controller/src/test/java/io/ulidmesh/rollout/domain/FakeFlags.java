@@ -49,7 +49,7 @@ final class FakeFlags implements FlagPort {
         return get(name);
     }
 
-    /** SetFlags calls, each the names it wrote together. */
+    /** SetFlags calls, each the names it wrote together ("delete x" for a delete entry). */
     final List<List<String>> batches = new ArrayList<>();
 
     @Override
@@ -60,34 +60,20 @@ final class FakeFlags implements FlagPort {
             for (FlagWrite w : writes) {
                 check(w.name(), w.expectedVersion());
             }
-            batches.add(writes.stream().map(FlagWrite::name).toList());
+            batches.add(writes.stream().map(w -> (w.delete() ? "delete " : "") + w.name()).toList());
             List<FlagState> result = new ArrayList<>();
             for (FlagWrite w : writes) {
                 reasons.add(w.reason());
-                result.add(set(w.name(), w.basisPoints()));
+                result.add(w.delete() ? flags.remove(w.name()) : set(w.name(), w.basisPoints()));
             }
             return result;
-        }
-    }
-
-    @Override
-    public boolean deleteFlag(String name, long expectedVersion, String reason) throws FlagVersionConflict {
-        failIfDown();
-        beforeWrite.accept(name);
-        synchronized (this) {
-            if (!flags.containsKey(name)) {
-                return false;
-            }
-            check(name, expectedVersion);
-            reasons.add(reason);
-            flags.remove(name);
-            return true;
         }
     }
 
     private void check(String name, long expectedVersion) throws FlagVersionConflict {
         FlagState now = flags.get(name);
         if (expectedVersion == 0) {
+            // the controller deletes only on a version, so a 0 here is a set
             return;
         }
         if (now == null) {

@@ -89,7 +89,7 @@ class FastRestoreTest {
     }
 
     @Test
-    void anAbortRestoresEachPhaseOnTheVersionTheLaterPhasesRestoreLeftReadingOnlyTheFlagToDelete() {
+    void anAbortRestoresEachPhaseOnTheVersionTheLaterPhasesRestoreLeftAndDeletesACreatedFlagInTheSameWriteReadingNothing() {
         c.flags.set("a", 0);
         RolloutRecord r = c.start("""
                 name: two
@@ -101,13 +101,62 @@ class FastRestoreTest {
 
         c.actions.abort(r.id(), "no", "bob");
         assertThat(c.get(r.id()).state()).isEqualTo(RolloutStatus.ABORTED);
-        assertThat(c.flags.reads.subList(reads, c.flags.reads.size())).containsExactly("b");
+        assertThat(c.flags.reads).hasSize(reads);
         assertThat(c.flags.get("a")).contains(new FlagState(0, 5));
         assertThat(c.flags.get("b")).isEmpty();
+        assertThat(c.flags.batches.subList(c.flags.batches.size() - 2, c.flags.batches.size()))
+                .containsExactly(List.of("delete b", "a"), List.of("a"));
         assertThat(c.store.messages(r.id(), EventType.FLAG_SET)).endsWith(
-                "flag a restored: 50% (v3) -> 10% (value of version 2, now version 4)",
-                "flag b deleted: on (v1) -> absent, as before the phase",
+                "flag b deleted: on (v1) -> absent, as before the phase; 2 flags restored together in one write",
+                "flag a restored: 50% (v3) -> 10% (value of version 2, now version 4); 2 flags restored together in one write",
                 "flag a restored: 10% (v4) -> off (value of version 1, now version 5)");
+    }
+
+    @Test
+    void aCreatedFlagIsDeletedInTheRestoresOneWriteAndACrashBeforeTheMarksFindsItGone() {
+        c.flags.set("a", 0);
+        RolloutRecord r = c.start("""
+                name: creates
+                phases:
+                  - { name: only, flags: { a: 10%, made: on }, gate: manual }
+                """);
+        c.store.failNextMarks = new IllegalStateException("the controller died here");
+        int reads = c.flags.reads.size();
+        assertThatThrownBy(() -> c.actions.rollback(r.id(), "bad", "bob")).hasMessage("the controller died here");
+        assertThat(c.flags.reads).hasSize(reads);
+        assertThat(c.flags.batches.get(c.flags.batches.size() - 1)).containsExactly("delete made", "a");
+        assertThat(c.flags.get("made")).isEmpty();
+        int writes = c.flags.batches.size();
+
+        Controller restarted = new Controller(c);
+        restarted.driver.tick();
+        assertThat(restarted.get(r.id()).state()).isEqualTo(RolloutStatus.ROLLED_BACK);
+        // the journal's versions are refused (both flags moved on), so the flags are read: nothing left to write
+        assertThat(c.flags.batches).hasSize(writes);
+        assertThat(c.flags.get("a")).contains(new FlagState(0, 3));
+        assertThat(c.store.changes(r.id(), 0, 0)).allMatch(Change::restored);
+        assertThat(c.store.messages(r.id(), EventType.FLAG_SET)).endsWith(
+                "flag-service refused the restore of phase only (attempt 1 of 5, on the versions the phase left): flag 'made' does"
+                        + " not exist, but expected_version is 1; reading the flags again",
+                "flag made already absent, as before the phase", "flag a already at its previous value off");
+    }
+
+    @Test
+    void aCreatedFlagAnOperatorChangedSinceIsDeletedOnTheVersionReadAfterTheRefusal() {
+        RolloutRecord r = c.start("""
+                name: changed
+                phases:
+                  - { name: only, flags: { made: on }, gate: manual }
+                """);
+        c.flags.set("made", 2_500);
+
+        c.actions.rollback(r.id(), "bad", "bob");
+        assertThat(c.get(r.id()).state()).isEqualTo(RolloutStatus.ROLLED_BACK);
+        assertThat(c.flags.get("made")).isEmpty();
+        assertThat(c.store.messages(r.id(), EventType.FLAG_SET)).endsWith(
+                "flag-service refused the restore of phase only (attempt 1 of 5, on the versions the phase left): flag 'made' is at"
+                        + " version 2, not the expected_version 1; reading the flags again",
+                "flag made deleted: 25% (v2) -> absent, as before the phase");
     }
 
     @Test

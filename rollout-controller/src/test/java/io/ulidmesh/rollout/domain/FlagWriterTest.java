@@ -90,7 +90,10 @@ class FlagWriterTest {
         assertThat(c.store.messages(r.id(), EventType.FLAG_SET)).containsExactly(
                 "flag made: absent -> on (version 1); 2 flags set together in one write",
                 "flag gone: absent -> 5% (version 1); 2 flags set together in one write",
+                "flag-service refused the restore of phase one (attempt 1 of 5, on the versions the phase left): flag 'gone' does"
+                        + " not exist, but expected_version is 1; reading the flags again",
                 "flag gone already absent, as before the phase",
                 "flag made deleted: on (v1) -> absent, as before the phase");
+        assertThat(c.flags.batches.get(c.flags.batches.size() - 1)).containsExactly("delete made");
     }
 }

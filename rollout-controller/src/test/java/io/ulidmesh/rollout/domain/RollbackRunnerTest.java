@@ -68,7 +68,7 @@ class RollbackRunnerTest {
                   - { name: only, flags: { a: 50%, b: on }, gate: manual }
                 """);
         AtomicBoolean down = new AtomicBoolean(true);
-        // the rollback restores the flags that existed (a) in one write first, and finds flag-service down
+        // the rollback restores a and deletes b in one write, and finds flag-service down
         c.flags.beforeWrite = name -> {
             if (name.equals("a") && down.getAndSet(false)) {
                 throw new PeerFailure("SetFlag a failed: UNAVAILABLE", true, null);
@@ -86,8 +86,8 @@ class RollbackRunnerTest {
         assertThat(c.store.messages(r.id(), EventType.FLAG_SET)).containsExactly(
                 "flag a: 10% (v1) -> 50% (version 2); 2 flags set together in one write",
                 "flag b: absent -> on (version 1); 2 flags set together in one write",
-                "flag a restored: 50% (v2) -> 10% (value of version 1, now version 3)",
-                "flag b deleted: on (v1) -> absent, as before the phase");
-        assertThat(c.flags.batches).containsExactly(java.util.List.of("a", "b"), java.util.List.of("a"));
+                "flag b deleted: on (v1) -> absent, as before the phase; 2 flags restored together in one write",
+                "flag a restored: 50% (v2) -> 10% (value of version 1, now version 3); 2 flags restored together in one write");
+        assertThat(c.flags.batches).containsExactly(java.util.List.of("a", "b"), java.util.List.of("delete b", "a"));
     }
 }
