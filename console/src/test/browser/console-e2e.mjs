@@ -108,7 +108,7 @@ try {
   await page.getByRole('button', { name: 'Check' }).click();
   await page.locator('#lint-ok').waitFor();
   // The controller's dry run (PreviewRollout): per phase each flag before -> after, the migration
-  // with its steps and estimate, the signal against its rule, and the readiness checklist.
+  // with its steps, rows and estimate, the signal against its rule, and the readiness checklist.
   const preview = await page.locator('#preview').evaluate((p) => {
     const cell = (sel) => p.querySelector(sel)?.textContent.trim();
     return {
@@ -125,7 +125,8 @@ try {
   check(preview.a.join(' -> ') === 'absent -> on', `console_a absent -> on in foundation, got ${preview.a}`);
   check(preview.b.join(' -> ') === 'absent -> 10%', `console_b absent -> 10% in canary, got ${preview.b}`);
   check(preview.steps?.startsWith('expand') && preview.steps.includes('backfill'), `the migration's steps, got ${preview.steps}`);
-  check(preview.estimate === 'not estimated: no migration yet', `the migration's estimate, got ${preview.estimate}`);
+  // the worker's plan of the spec: the target's 1,500 rows, none created
+  check(preview.estimate?.startsWith('rows: 1500, to backfill: 1500, estimate: '), `the migration's rows and estimate, got ${preview.estimate}`);
   check(preview.signal[2]?.includes('above 5') && preview.signal[3] === 'no', `console_errors against its rule, got ${preview.signal}`);
   // The readiness checklist: the plan's new flags do not exist yet (the controller creates them).
   check(preview.readiness, 'the readiness checklist says not ready: flag-service has no flag console_a');

@@ -22,7 +22,7 @@ class PreviewRenderTest {
                         .addFlags(FlagChange.newBuilder().setName("use_v2").setBefore("off").setBeforeVersion(3).setAfter("10%"))
                         .addFlags(FlagChange.newBuilder().setName("new_flag").setBefore("absent").setAfter("on"))
                         .addMigrations(MigrationPreview.newBuilder().setTarget("shop").setTable("orders").addSteps("expand").addSteps("backfill")
-                                .setEstimate("not estimated: no migration yet")))
+                                .setEstimate("rows: 1500, to backfill: 1500, estimate: 1 s at 2000 rows/s (throttle)")))
                 .addPhases(PhasePreview.newBuilder().setName("full")
                         .addFlags(FlagChange.newBuilder().setName("use_v2").setBefore("10%").setSetByPhase("foundation").setAfter("on"))
                         .addFlags(FlagChange.newBuilder().setName("other").setError("flag-service unreachable").setAfter("off")))
@@ -38,7 +38,7 @@ class PreviewRenderTest {
                 .contains("<tr data-flag=\"use_v2\"><td class=\"mono\">use_v2</td><td class=\"before\">off <span class=\"hint\">v3</span></td>"
                         + "<td class=\"after\">10%</td></tr>")
                 .contains("<td class=\"before\">absent</td><td class=\"after\">on</td>")
-                .contains("<td class=\"steps\">expand → backfill</td><td class=\"estimate\">not estimated: no migration yet</td>")
+                .contains("<td class=\"steps\">expand → backfill</td><td class=\"estimate\">rows: 1500, to backfill: 1500, estimate: 1 s at 2000 rows/s (throttle)</td>")
                 .contains("<td class=\"before\">10% (set by phase foundation)</td><td class=\"after\">on</td>")
                 .contains("not read: flag-service unreachable")
                 .contains("<h4>Phase 3: bake</h4><p>Changes nothing; bakes only.</p>")
