@@ -5,6 +5,7 @@ import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.ulidmesh.flags.domain.ChangeFeed;
 import io.ulidmesh.flags.metrics.FlagMetrics;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -44,10 +45,13 @@ final class ChangeStreams {
 
     /**
      * A stream whose {@code subscribe} starts the subscription that emits into it; the subscription
-     * is closed when the client goes away, even if that happens while it was being set up.
+     * is closed when the client goes away, even if that happens while it was being set up. Call it
+     * from the gRPC method: items are sent on that call's event loop ({@link CallEventLoop}), from
+     * whichever thread (setup pool, change listener) emits them.
      */
     static <T> Multi<T> open(FlagMetrics metrics,
                              Function<MultiEmitter<? super T>, ChangeFeed.Subscription> subscribe) {
+        Executor eventLoop = CallEventLoop.current();
         return Multi.createFrom().<T>emitter(emitter -> {
             AtomicReference<ChangeFeed.Subscription> subscription = new AtomicReference<>();
             metrics.watcherStarted();
@@ -63,7 +67,7 @@ final class ChangeStreams {
             } catch (RuntimeException e) {
                 emitter.fail(e);
             }
-        }, BackPressureStrategy.BUFFER);
+        }, BackPressureStrategy.BUFFER).emitOn(eventLoop);
     }
 
     private static void close(AtomicReference<ChangeFeed.Subscription> subscription) {

@@ -26,12 +26,10 @@ import io.ulidmesh.proto.flagd.sync.v1.SyncFlagsResponse;
 @GrpcService
 @SuppressWarnings("deprecation") // GetMetadata is deprecated in flagd's contract, and still served
 public class FlagdSyncGrpcService extends FlagSyncServiceGrpc.FlagSyncServiceImplBase {
-    private final Flags flags;
     private final FlagMetrics metrics;
     private final SyncDocuments documents;
 
     FlagdSyncGrpcService(Flags flags, FlagMetrics metrics) {
-        this.flags = flags;
         this.metrics = metrics;
         this.documents = new SyncDocuments(flags);
     }
@@ -39,14 +37,15 @@ public class FlagdSyncGrpcService extends FlagSyncServiceGrpc.FlagSyncServiceImp
     @Override
     public void syncFlags(SyncFlagsRequest request, StreamObserver<SyncFlagsResponse> responses) {
         ServerCallStreamObserver<SyncFlagsResponse> observer = (ServerCallStreamObserver<SyncFlagsResponse>) responses;
-        SyncStream stream = new SyncStream(observer, documents);
+        SyncStream stream = new SyncStream(observer, documents, CallEventLoop.current());
         metrics.watcherStarted();
         observer.setOnCancelHandler(() -> {
             metrics.watcherEnded();
             stream.close();
+            documents.remove(stream);
         });
-        observer.setOnReadyHandler(stream::drain);
-        stream.start(flags.follow(commit -> stream.want(commit.revision())), flags.published());
+        observer.setOnReadyHandler(stream::changed);
+        documents.add(stream);
     }
 
     @Override

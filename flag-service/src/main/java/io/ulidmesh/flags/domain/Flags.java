@@ -194,6 +194,11 @@ public final class Flags {
         return table.all();
     }
 
+    /** This replica's table as it is now, replaced by each commit it applies (its own writes at once). */
+    public FlagTable.View view() {
+        return table.view();
+    }
+
     /**
      * Starts a watcher: after revision 0 a snapshot (each flag as its latest change, all passed to
      * {@code snapshot} at once), else every commit after {@code afterRevision}; then live commits.

@@ -10,6 +10,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.ulidmesh.proto.flagd.evaluation.v1.EventStreamRequest;
 import io.ulidmesh.proto.flagd.evaluation.v1.EventStreamResponse;
 import io.ulidmesh.proto.flagd.evaluation.v1.ServiceGrpc;
+import io.ulidmesh.proto.flagd.sync.v1.FlagSyncServiceGrpc;
+import io.ulidmesh.proto.flagd.sync.v1.SyncFlagsRequest;
+import io.ulidmesh.proto.flagd.sync.v1.SyncFlagsResponse;
 import io.ulidmesh.proto.flags.v1.FlagEvent;
 import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
 import io.ulidmesh.proto.flags.v1.SetFlagRequest;
@@ -25,11 +28,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 17: the service's threads must not grow with its streams. Opens hundreds of Watch and flagd
- * EventStream streams at once in this JVM (the client on a direct executor, so its
+ * Issue 17: the service's threads must not grow with its streams. Opens hundreds of Watch, flagd
+ * EventStream and SyncFlags streams at once in this JVM (the client on a direct executor, so its
  * own threads do not grow either), then closes them, reading the thread count with ThreadMXBean.
  * Before the fix each Watch set itself up on the shared worker pool, which grew by 20 threads here
  * (by 200, its maximum, for 2,000 streams in the probe of the issue) and kept them idling.
+ * The sync streams were left out while issue 16 was open (SyncStreamsTest).
  */
 @QuarkusTest
 class StreamThreadsTest {
@@ -60,7 +64,7 @@ class StreamThreadsTest {
             int after = threads.getThreadCount();
             int peakAll = threads.getPeakThreadCount();
 
-            assertThat(peak - before).as("threads added while %d streams were open (before %d)", 2 * EACH, before)
+            assertThat(peak - before).as("threads added while %d streams were open (before %d)", 3 * EACH, before)
                     .isLessThanOrEqualTo(HEADROOM);
             assertThat(peakAll - before).as("threads added at any time").isLessThanOrEqualTo(HEADROOM);
             assertThat(after - before).as("threads left after the streams closed").isLessThanOrEqualTo(HEADROOM);
@@ -77,16 +81,19 @@ class StreamThreadsTest {
     /** {@code each} streams of each kind, spread over the channels, every one past its first message. */
     private static Context.CancellableContext openAndWait(List<ManagedChannel> channels, int each) throws InterruptedException {
         Context.CancellableContext context = Context.current().withCancellation();
-        CountDownLatch first = new CountDownLatch(2 * each);
+        CountDownLatch first = new CountDownLatch(3 * each);
         context.run(() -> {
             for (int i = 0; i < each; i++) {
                 ManagedChannel channel = channels.get(i % channels.size());
                 FlagServiceGrpc.newStub(channel).watch(WatchRequest.getDefaultInstance(), new Once<FlagEvent>(first));
                 ServiceGrpc.newStub(channel).eventStream(EventStreamRequest.getDefaultInstance(),
                         new Once<EventStreamResponse>(first));
+                FlagSyncServiceGrpc.newStub(channel).syncFlags(SyncFlagsRequest.getDefaultInstance(),
+                        new Once<SyncFlagsResponse>(first));
             }
         });
-        assertThat(first.await(120, TimeUnit.SECONDS)).as("every stream got its first message").isTrue();
+        assertThat(first.await(60, TimeUnit.SECONDS)).as("every stream got its first message (%d did not)", first.getCount())
+                .isTrue();
         return context;
     }
 
