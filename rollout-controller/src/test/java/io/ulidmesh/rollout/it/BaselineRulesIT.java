@@ -19,7 +19,6 @@ import io.ulidmesh.proto.rollout.v1.RolloutState;
 import io.ulidmesh.proto.rollout.v1.ThresholdHealth;
 import io.ulidmesh.rollout.testing.RolloutEvents;
 import io.ulidmesh.testsupport.ServiceProcess;
-import io.ulidmesh.testsupport.TestChannels;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -41,17 +40,15 @@ class BaselineRulesIT {
 
     @BeforeAll
     static void startPeers() throws Exception {
-        flagService = ServiceProcess.start("flag-service", database("flags"), Map.of());
-        CLEANUP.add(flagService);
-        flagChannel = TestChannels.to(flagService.port());
-        flags = FlagServiceGrpc.newBlockingStub(TestChannels.as(flagChannel, "it-operator"));
-        prometheus = PrometheusProcess.scraping("flag-service", flagService.address());
-        CLEANUP.add(prometheus);
+        FlagPeer peer = FlagPeer.start(CLEANUP);
+        flagService = peer.service();
+        flagChannel = peer.channel();
+        flags = peer.flags();
+        prometheus = peer.prometheus();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        flagChannel.shutdownNow();
         CLEANUP.close();
     }
 

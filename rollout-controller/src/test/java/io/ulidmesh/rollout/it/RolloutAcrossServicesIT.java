@@ -32,7 +32,6 @@ import io.ulidmesh.proto.rollout.v1.RolloutServiceGrpc;
 import io.ulidmesh.proto.rollout.v1.RolloutState;
 import io.ulidmesh.rollout.testing.RolloutEvents;
 import io.ulidmesh.testsupport.ServiceProcess;
-import io.ulidmesh.testsupport.TestChannels;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,12 +56,11 @@ class RolloutAcrossServicesIT {
 
     @BeforeAll
     static void startPeers() throws Exception {
-        flagService = ServiceProcess.start("flag-service", database("flags"), Map.of());
-        CLEANUP.add(flagService);
-        flagChannel = TestChannels.to(flagService.port());
-        flags = FlagServiceGrpc.newBlockingStub(TestChannels.as(flagChannel, "it-operator"));
-        prometheus = PrometheusProcess.scraping("flag-service", flagService.address());
-        CLEANUP.add(prometheus);
+        FlagPeer peer = FlagPeer.start(CLEANUP);
+        flagService = peer.service();
+        flagChannel = peer.channel();
+        flags = peer.flags();
+        prometheus = peer.prometheus();
         alertmanager = AlertmanagerProcess.start();
         CLEANUP.add(alertmanager);
         // One controller serves the tests that neither kill it nor run a second replica; their flags and signals are distinct.
@@ -71,7 +69,6 @@ class RolloutAcrossServicesIT {
 
     @AfterAll
     static void stop() throws Exception {
-        flagChannel.shutdownNow();
         CLEANUP.close();
     }
 
