@@ -10,7 +10,6 @@ import static org.hamcrest.Matchers.equalTo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Context;
-import io.grpc.ManagedChannel;
 import io.grpc.Status.Code;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -26,12 +25,10 @@ import io.ulidmesh.proto.flags.v1.FlagChange;
 import io.ulidmesh.proto.flags.v1.FlagEvent;
 import io.ulidmesh.proto.flags.v1.FlagEventType;
 import io.ulidmesh.proto.flags.v1.FlagServiceGrpc;
-import io.ulidmesh.proto.flags.v1.FlagServiceGrpc.FlagServiceBlockingStub;
 import io.ulidmesh.proto.flags.v1.GetFlagRequest;
 import io.ulidmesh.proto.flags.v1.HistoryRequest;
 import io.ulidmesh.proto.flags.v1.ListFlagsRequest;
 import io.ulidmesh.proto.flags.v1.SetFlagRequest;
-import io.ulidmesh.proto.flags.v1.SetFlagsRequest;
 import io.ulidmesh.proto.flags.v1.SetFlagsResponse;
 import io.ulidmesh.proto.flags.v1.WatchRequest;
 import io.ulidmesh.testsupport.TestChannels;
@@ -45,29 +42,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** SetFlags entries that delete (issue 14): the same transaction and revision as the sets, seen whole by every reader. */
 @QuarkusTest
-class SetFlagsDeleteTest {
+class SetFlagsDeleteTest extends SetFlagsCalls {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String VIEWER = TestTokens.token("delete-viewer", "viewer");
-    private ManagedChannel channel;
-    private FlagServiceBlockingStub flags;
-
-    @BeforeEach
-    void connect() {
-        channel = TestChannels.toQuarkusTestApp();
-        flags = FlagServiceGrpc.newBlockingStub(TestChannels.as(channel, "alice")).withDeadlineAfter(60, TimeUnit.SECONDS);
-    }
-
-    @AfterEach
-    void disconnect() {
-        channel.shutdownNow();
-    }
-
     private static SetFlagRequest set(String name, int basisPoints, long expectedVersion) {
         return SetFlagRequest.newBuilder().setName(name).setBasisPoints(basisPoints).setExpectedVersion(expectedVersion)
                 .setReason("restore phase 1").build();
@@ -76,10 +57,6 @@ class SetFlagsDeleteTest {
     private static SetFlagRequest delete(String name, long expectedVersion) {
         return SetFlagRequest.newBuilder().setName(name).setDelete(true).setExpectedVersion(expectedVersion)
                 .setReason("rollback: created by phase 2").build();
-    }
-
-    private SetFlagsResponse setFlags(SetFlagRequest... each) {
-        return flags.setFlags(SetFlagsRequest.newBuilder().addAllFlags(List.of(each)).build());
     }
 
     private List<FlagChange> history(String name) {

@@ -5,7 +5,6 @@ import static io.ulidmesh.testsupport.GrpcAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Context;
-import io.grpc.ManagedChannel;
 import io.grpc.Status.Code;
 import io.quarkus.test.junit.QuarkusTest;
 import io.ulidmesh.flags.client.FlagClient;
@@ -32,34 +31,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** SetFlags: several flags in one transaction and one revision, seen whole by every kind of reader. */
 @QuarkusTest
-class SetFlagsTest {
-    private ManagedChannel channel;
-    private FlagServiceBlockingStub flags;
-
-    @BeforeEach
-    void connect() {
-        channel = TestChannels.toQuarkusTestApp();
-        flags = FlagServiceGrpc.newBlockingStub(TestChannels.as(channel, "alice")).withDeadlineAfter(60, TimeUnit.SECONDS);
-    }
-
-    @AfterEach
-    void disconnect() {
-        channel.shutdownNow();
-    }
-
+class SetFlagsTest extends SetFlagsCalls {
     private static SetFlagRequest flag(String name, int basisPoints, long expectedVersion) {
         return SetFlagRequest.newBuilder().setName(name).setBasisPoints(basisPoints).setExpectedVersion(expectedVersion)
                 .setReason("phase 2").build();
-    }
-
-    private SetFlagsResponse setFlags(SetFlagRequest... each) {
-        return flags.setFlags(SetFlagsRequest.newBuilder().addAllFlags(List.of(each)).build());
     }
 
     private Flag get(String name) {
