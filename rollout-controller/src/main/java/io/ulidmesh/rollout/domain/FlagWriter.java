@@ -85,7 +85,7 @@ public final class FlagWriter {
                 for (int k = 0; k < written.size(); k++) {
                     messages.add(written.get(k) + " (version " + set.get(k).version() + ")" + together);
                 }
-                logSet(r, p, marks, messages);
+                log.marks(r.id(), new JournalMarks(p.name(), marks, messages));
                 return;
             } catch (FlagVersionConflict e) {
                 conflict = e.getMessage();
@@ -109,17 +109,17 @@ public final class FlagWriter {
      * first write reads nothing: it expects the versions the journal says the phase left the flags
      * at. Only when flag-service refuses it (someone changed or deleted a flag since, or a crash left
      * the restore half recorded) are the flags read and the write retried on what was read, failing
-     * the step after {@value #ATTEMPTS} refusals. Every entry's restored mark and every FLAG_SET
-     * event are saved in one transaction at the end: a crash before it leaves the journal
-     * unrestored, and the next attempt finds the flags already back (a refused write, a read) and
-     * only marks them.
+     * the step after {@value #ATTEMPTS} refusals. Returns every entry's restored mark and every
+     * FLAG_SET message, which the caller saves in one transaction with the phase rolled back: a
+     * crash before it leaves the journal unrestored, and the next attempt finds the flags already
+     * back (a refused write, a read) and only marks them.
      */
-    void restoreAll(RolloutRecord r, PhaseRecord p, List<Change> entries, String reason) {
+    JournalMarks restoreAll(RolloutRecord r, PhaseRecord p, List<Change> entries, String reason) {
         List<String> messages = new ArrayList<>();
         Map<Change, Long> restored = entries.isEmpty() ? Map.of() : restore(p, entries, reason, messages);
         List<Change> marks = new ArrayList<>(entries.stream().map(Change::markRestored).toList());
         marks.addAll(earlierPhasesLeftAsRestored(r, p, restored));
-        logSet(r, p, marks, messages);
+        return new JournalMarks(p.name(), marks, messages);
     }
 
     /**
@@ -199,12 +199,6 @@ public final class FlagWriter {
         }
         throw new StepFailure("the flags of phase " + p.name() + " changed between read and write in each of " + ATTEMPTS
                 + " attempts to restore them; last: " + conflict);
-    }
-
-    /** Saves the entries' marks and the FLAG_SET events in one transaction, and logs each. */
-    private void logSet(RolloutRecord r, PhaseRecord p, List<Change> marks, List<String> messages) {
-        store.updateChanges(r.id(), marks, p.name(), messages, RolloutLog.CONTROLLER);
-        messages.forEach(m -> LOG.infof("rollout %s phase %s: %s", r.id(), p.name(), m));
     }
 
     /** The expected_version of a write that replaces {@code now}; 0, "do not check", only for a flag read as absent. */

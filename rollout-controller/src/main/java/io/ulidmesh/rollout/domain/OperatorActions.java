@@ -255,7 +255,7 @@ public final class OperatorActions {
             }
             Optional<SignalMonitor.Breach> breach = signals.evaluate(r, plan, signal.get(), value, null, receivedNanos);
             if (breach.isPresent()) {
-                driver.rollBack(id, breach.get());
+                driver.rollBack(r, breach.get());
                 triggered.add(id);
             }
         }

@@ -30,6 +30,8 @@ public final class RollbackRunner {
     private final SignalMonitor signals;
     private final MetricsPort metrics;
     private final Map<String, Long> detectedAtNanos = new ConcurrentHashMap<>();
+    /** What each rollback's start read for its first undo, taken by that undo. */
+    private final Map<String, RolloutStore.RollbackStart> starts = new ConcurrentHashMap<>();
 
     public RollbackRunner(RolloutStore store, RolloutLog log, Plans plans, FlagWriter flags, MigrationDriver migrations,
                           SignalMonitor signals, MetricsPort metrics) {
@@ -42,26 +44,28 @@ public final class RollbackRunner {
         this.metrics = metrics;
     }
 
-    /** Moves the rollout to ROLLING_BACK; the steps that undo it follow in {@link #step}. */
-    void begin(RolloutRecord r, RollbackKind kind, String reason, String actor, String metricReason) {
-        begin(r, kind, reason, actor, metricReason, null);
+    /** Moves the rollout to ROLLING_BACK and returns it as saved; the steps that undo it follow in {@link #step}. */
+    RolloutRecord begin(RolloutRecord r, RollbackKind kind, String reason, String actor, String metricReason) {
+        return begin(r, kind, reason, actor, metricReason, null);
     }
 
     /** {@link #begin}, writing the SIGNAL_BREACHED event of the rule that fired the rollback ({@code breach}) in the same transaction. */
-    private void begin(RolloutRecord r, RollbackKind kind, String reason, String actor, String metricReason, String breach) {
+    private RolloutRecord begin(RolloutRecord r, RollbackKind kind, String reason, String actor, String metricReason, String breach) {
         metrics.rollback(metricReason);
         String phase = r.currentPhaseName();
-        log.startRollback(r.moved(RolloutStatus.ROLLING_BACK, r.currentPhase(), reason, kind), breach,
-                (kind == RollbackKind.ABORT ? "abort: undoing every phase: " : "rolling back phase " + phase + ": ") + reason, actor);
+        RolloutRecord moved = r.moved(RolloutStatus.ROLLING_BACK, r.currentPhase(), reason, kind);
+        starts.put(r.id(), log.startRollback(moved, breach,
+                (kind == RollbackKind.ABORT ? "abort: undoing every phase: " : "rolling back phase " + phase + ": ") + reason, actor));
         signals.forgetInMemory(r.id());
         LOG.infof("rollout %s %s: %s", r.id(), kind == RollbackKind.ABORT ? "abort started" : "rollback of phase " + phase
                 + " started", reason);
+        return moved;
     }
 
     /** A rollback a signal's rule began; the time from the breaching value to the undone phase is measured. */
-    void begin(RolloutRecord r, SignalMonitor.Breach breach) {
+    RolloutRecord begin(RolloutRecord r, SignalMonitor.Breach breach) {
         detectedAtNanos.put(r.id(), breach.detectedNanos());
-        begin(r, RollbackKind.PHASE, breach.reason(), RolloutLog.CONTROLLER, "signal", breach.reason());
+        return begin(r, RollbackKind.PHASE, breach.reason(), RolloutLog.CONTROLLER, "signal", breach.reason());
     }
 
     /** Undoes one phase; false when the rollback is done. */
@@ -70,8 +74,7 @@ public final class RollbackRunner {
             for (int i = r.phases().size() - 1; i >= 0; i--) {
                 PhaseRecord p = r.phase(i);
                 if (p.state().touched()) {
-                    undo(r, p);
-                    log.save(r, List.of(p.finished(PhaseStatus.ROLLED_BACK, Instant.now())), EventType.PHASE_ROLLED_BACK,
+                    log.save(r, List.of(p.finished(PhaseStatus.ROLLED_BACK, Instant.now())), undo(r, p), EventType.PHASE_ROLLED_BACK,
                             p.name(), "phase " + p.name() + " undone: " + r.lastReason(), RolloutLog.CONTROLLER);
                     return true;
                 }
@@ -82,13 +85,11 @@ public final class RollbackRunner {
             return false;
         }
         PhaseRecord p = r.current();
-        if (p != null) {
-            undo(r, p);
-        }
-        int back = r.currentPhase() - 1;
         String name = p == null ? "" : p.name();
+        JournalMarks restored = p == null ? JournalMarks.none(name) : undo(r, p);
+        int back = r.currentPhase() - 1;
         log.save(r.moved(RolloutStatus.ROLLED_BACK, back, r.lastReason(), null),
-                p == null ? List.of() : List.of(p.finished(PhaseStatus.ROLLED_BACK, Instant.now())), EventType.PHASE_ROLLED_BACK,
+                p == null ? List.of() : List.of(p.finished(PhaseStatus.ROLLED_BACK, Instant.now())), restored, EventType.PHASE_ROLLED_BACK,
                 name, "phase " + name + " rolled back; stopped at " + (back < 0 ? "the start" : "phase " + r.phase(back).name())
                         + ": " + r.lastReason(), RolloutLog.CONTROLLER);
         Long detected = detectedAtNanos.remove(r.id());
@@ -99,11 +100,18 @@ public final class RollbackRunner {
         return false;
     }
 
-    /** Undoes a phase attempt's journal in reverse order, skipping entries already restored. */
-    private void undo(RolloutRecord r, PhaseRecord p) {
-        String reason = "rollback of rollout " + r.name() + " (" + r.id() + ") phase " + p.name() + log.onBehalfOf(r.id())
-                + ": " + r.lastReason();
-        List<Change> journal = new ArrayList<>(store.changes(r.id(), p.idx(), p.attempt()));
+    /**
+     * Undoes a phase attempt's journal in reverse order, skipping entries already restored: its
+     * migrations one by one, each marked as it is undone, then its flags in one write, whose marks
+     * are returned to be saved with the phase rolled back.
+     */
+    private JournalMarks undo(RolloutRecord r, PhaseRecord p) {
+        // the rollback's start read this phase's journal and operator if it began in it and nothing was undone since
+        RolloutStore.RollbackStart start = starts.remove(r.id());
+        boolean started = start != null && start.phaseIdx() == p.idx() && start.attempt() == p.attempt();
+        String reason = "rollback of rollout " + r.name() + " (" + r.id() + ") phase " + p.name()
+                + (started ? RolloutLog.onBehalfOf(start.lastOperator()) : log.onBehalfOf(r.id())) + ": " + r.lastReason();
+        List<Change> journal = new ArrayList<>(started ? start.journal() : store.changes(r.id(), p.idx(), p.attempt()));
         Collections.reverse(journal);
         for (Change ch : journal) {
             if (!ch.restored() && ch.kind() == Change.Kind.MIGRATION) {
@@ -112,6 +120,6 @@ public final class RollbackRunner {
             }
         }
         // then the phase's flags, together (one SetFlags), as they were before it
-        flags.restoreAll(r, p, journal.stream().filter(ch -> !ch.restored() && ch.kind() == Change.Kind.FLAG).toList(), reason);
+        return flags.restoreAll(r, p, journal.stream().filter(ch -> !ch.restored() && ch.kind() == Change.Kind.FLAG).toList(), reason);
     }
 }

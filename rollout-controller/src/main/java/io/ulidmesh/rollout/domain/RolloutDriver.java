@@ -75,24 +75,34 @@ public final class RolloutDriver {
         }
     }
 
-    /** Begins a rollback and takes it as far as it goes now. */
+    /** Begins a rollback of {@code r} (as just read) and takes it as far as it goes now. */
     void rollBack(RolloutRecord r, RollbackKind kind, String reason, String actor, String metricReason) {
-        rollback.begin(r, kind, reason, actor, metricReason);
-        advance(r.id());
+        advance(r.id(), rollback.begin(r, kind, reason, actor, metricReason));
     }
 
-    /** Rolls back the phase whose rule fired, and takes the rollback as far as it goes now. */
-    void rollBack(String id, SignalMonitor.Breach breach) {
-        rollback.begin(store.get(id), breach);
-        advance(id);
+    /** Rolls back the phase of {@code r} (as just read) whose rule fired, and takes the rollback as far as it goes now. */
+    void rollBack(RolloutRecord r, SignalMonitor.Breach breach) {
+        advance(r.id(), rollback.begin(r, breach));
     }
 
     /** Takes a rollout as far as it can go now. A peer that is down makes it wait; any other failure fails the step. */
     void advance(String id) {
+        advance(id, null);
+    }
+
+    /**
+     * {@link #advance}, where {@code saved} (null: none) is the rollout as this thread has just saved
+     * it: the first step starts from it instead of reading it again, which a rollback's first undo
+     * would otherwise wait for.
+     */
+    private void advance(String id, RolloutRecord saved) {
         int budget = MAX_STEPS;
+        RolloutRecord known = saved;
         while (budget-- > 0) {
             try {
-                if (!step(id)) {
+                RolloutRecord r = known == null ? store.get(id) : known;
+                known = null;
+                if (!step(r)) {
                     transientlyFailing.remove(id);
                     return;
                 }
@@ -112,8 +122,7 @@ public final class RolloutDriver {
     }
 
     /** One unit of progress; false when there is nothing to do now. */
-    private boolean step(String id) {
-        RolloutRecord r = store.get(id);
+    private boolean step(RolloutRecord r) {
         if (r.state() == RolloutStatus.ROLLING_BACK) {
             return rollback.step(r);
         }
@@ -124,7 +133,7 @@ public final class RolloutDriver {
         if (signals.pullDue(r, plan)) {
             Optional<SignalMonitor.Breach> breach = signals.pullAll(r, plan);
             if (breach.isPresent()) {
-                rollback.begin(store.get(id), breach.get());
+                rollback.begin(r, breach.get());
                 return true;
             }
         }
@@ -169,6 +178,7 @@ public final class RolloutDriver {
         }
         log.beginPhase(r, p.started(at), journal, baselines, "phase " + p.name() + " attempt " + (p.attempt() + 1)
                 + " starts: " + (what.isEmpty() ? "no changes" : what));
+        signals.attemptBegun(r.id());
         LOG.infof("rollout %s phase %s started: %s", r.id(), p.name(), what);
         for (Baseline b : baselines.stream().filter(b -> b.value() == null).toList()) {
             RuleSpec rule = plan.rules().get(b.ruleIdx());

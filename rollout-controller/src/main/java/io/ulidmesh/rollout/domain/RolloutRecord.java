@@ -30,6 +30,12 @@ public record RolloutRecord(String id, String name, RolloutStatus state, String 
         return p == null ? "" : p.name();
     }
 
+    /** The same rollout with {@code phases}. */
+    public RolloutRecord withPhases(List<PhaseRecord> phases) {
+        return new RolloutRecord(id, name, state, planYaml, currentPhase, lastReason, rollbackKind, createdAt, updatedAt,
+                List.copyOf(phases));
+    }
+
     /** The rollout moved to {@code state} at {@code currentPhase} for {@code reason}; {@code kind} only while rolling back. */
     public RolloutRecord moved(RolloutStatus state, int currentPhase, String reason, RollbackKind kind) {
         return new RolloutRecord(id, name, state, planYaml, currentPhase, reason, kind, createdAt, Instant.now(), phases);

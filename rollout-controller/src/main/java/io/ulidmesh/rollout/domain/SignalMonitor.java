@@ -310,6 +310,15 @@ public final class SignalMonitor {
         return new BreachTracker(saved);
     }
 
+    /**
+     * A phase attempt this replica has just begun has no breaches yet: its counts start at 0 here,
+     * so the first value pushed in it is evaluated without reading saved counts there cannot be.
+     */
+    void attemptBegun(String rolloutId) {
+        forgetInMemory(rolloutId);
+        trackers.put(rolloutId, new BreachTracker());
+    }
+
     /** Counts belong to a phase attempt: a completed phase, a rollback or a resume starts them again from 0. */
     void forget(String rolloutId) {
         forgetInMemory(rolloutId);

@@ -5,6 +5,7 @@ import io.ulidmesh.common.ulid.Ulids;
 import io.ulidmesh.rollout.domain.Baseline;
 import io.ulidmesh.rollout.domain.Change;
 import io.ulidmesh.rollout.domain.EventWakeups;
+import io.ulidmesh.rollout.domain.JournalMarks;
 import io.ulidmesh.rollout.domain.PhaseRecord;
 import io.ulidmesh.rollout.domain.PhaseStatus;
 import io.ulidmesh.rollout.domain.RolloutEventRecord;
@@ -14,6 +15,7 @@ import io.ulidmesh.rollout.domain.RolloutRecord;
 import io.ulidmesh.rollout.domain.RolloutRecord.RollbackKind;
 import io.ulidmesh.rollout.domain.RolloutStatus;
 import io.ulidmesh.rollout.domain.port.RolloutStore;
+import io.ulidmesh.rollout.domain.port.RolloutStore.RollbackStart;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -42,9 +44,17 @@ public class JdbcRolloutStore implements RolloutStore {
         this.wakeups = wakeups;
     }
 
-    /** Runs a transaction that appends events to {@code rolloutId}'s log, and wakes this replica's watchers once it committed. */
+    /**
+     * Runs a transaction that appends events to {@code rolloutId}'s log, tells the other replicas'
+     * watchers at its commit (one notification, however many events), and wakes this replica's
+     * watchers once it committed.
+     */
     private <T> T appending(String rolloutId, Jdbc.Work<T> work) {
-        T result = Jdbc.inTransaction(ds, work);
+        T result = Jdbc.inTransaction(ds, c -> {
+            T done = work.run(c);
+            RolloutEventRows.notifyWatchers(c, rolloutId);
+            return done;
+        });
         wakeups.ring(rolloutId);
         return result;
     }
@@ -81,11 +91,25 @@ public class JdbcRolloutStore implements RolloutStore {
 
     @Override
     public Optional<RolloutRecord> find(String id) {
-        return Jdbc.inTransaction(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM rollout WHERE id = ?")) {
+        // one statement, one round trip: a pushed signal's evaluation starts with this read
+        return Jdbc.withConnection(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT r.*, p.idx AS p_idx, p.name AS p_name, p.state AS p_state, "
+                    + "p.attempt AS p_attempt, p.bake_until AS p_bake_until, p.bake_remaining_ms AS p_bake_remaining_ms, "
+                    + "p.gate_passed AS p_gate_passed, p.started_at AS p_started_at, p.finished_at AS p_finished_at "
+                    + "FROM rollout r LEFT JOIN rollout_phase p ON p.rollout_id = r.id WHERE r.id = ? ORDER BY p.idx")) {
                 ps.setObject(1, uuid(id));
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(rollout(c, rs)) : Optional.empty();
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    List<PhaseRecord> phases = new ArrayList<>();
+                    RolloutRecord r = rollout(rs, List.of());
+                    do {
+                        if (rs.getObject("p_idx") != null) {
+                            phases.add(phase(rs, "p_"));
+                        }
+                    } while (rs.next());
+                    return Optional.of(r.withPhases(phases));
                 }
             }
         });
@@ -143,9 +167,10 @@ public class JdbcRolloutStore implements RolloutStore {
     }
 
     @Override
-    public RolloutEventRecord save(RolloutRecord r, List<PhaseRecord> phases, EventType type, String phase, String message,
-                                   String actor) {
+    public RolloutEventRecord save(RolloutRecord r, List<PhaseRecord> phases, JournalMarks marks, EventType type, String phase,
+                                   String message, String actor) {
         return appending(r.id(), c -> {
+            saveMarks(c, r.id(), marks, actor);
             updateRollout(c, r);
             for (PhaseRecord p : phases) {
                 savePhase(c, r.id(), p);
@@ -155,7 +180,7 @@ public class JdbcRolloutStore implements RolloutStore {
     }
 
     @Override
-    public RolloutEventRecord startRollback(RolloutRecord moved, String breachMessage, String message, String actor) {
+    public RollbackStart startRollback(RolloutRecord moved, String breachMessage, String message, String actor) {
         return appending(moved.id(), c -> {
             updateRollout(c, moved);
             String phase = moved.currentPhaseName();
@@ -163,7 +188,11 @@ public class JdbcRolloutStore implements RolloutStore {
                 RolloutEventRows.append(c, moved.id(), EventType.SIGNAL_BREACHED, phase, breachMessage, actor);
             }
             clearBreachCounts(c, moved.id());
-            return RolloutEventRows.append(c, moved.id(), EventType.ROLLBACK_STARTED, phase, message, actor);
+            RolloutEventRows.append(c, moved.id(), EventType.ROLLBACK_STARTED, phase, message, actor);
+            Optional<String> operator = RolloutEventRows.lastActorOtherThan(c, moved.id(), RolloutLog.CONTROLLER);
+            PhaseRecord p = moved.current();
+            return p == null ? new RollbackStart(-1, 0, List.of(), operator)
+                    : new RollbackStart(p.idx(), p.attempt(), changes(c, moved.id(), p.idx(), p.attempt()), operator);
         });
     }
 
@@ -196,23 +225,25 @@ public class JdbcRolloutStore implements RolloutStore {
 
     @Override
     public List<Change> changes(String rolloutId, int phaseIdx, int attempt) {
-        return Jdbc.inTransaction(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM rollout_change WHERE rollout_id = ? AND phase_idx = ? "
-                    + "AND attempt = ? ORDER BY pos")) {
-                bindAttempt(ps, rolloutId, phaseIdx, attempt);
-                List<Change> result = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        result.add(new Change(rolloutId, phaseIdx, attempt, rs.getInt("pos"), Change.Kind.valueOf(rs.getString("kind")),
-                                rs.getString("subject"), rs.getBoolean("prev_exists"), (Integer) rs.getObject("prev_basis_points"),
-                                (Long) rs.getObject("prev_version"), (Integer) rs.getObject("target_basis_points"),
-                                (Integer) rs.getObject("migration_index"), rs.getString("migration_id"), rs.getInt("steps_done"),
-                                rs.getBoolean("applied"), rs.getBoolean("restored"), (Long) rs.getObject("applied_version")));
-                    }
+        return Jdbc.withConnection(ds, c -> changes(c, rolloutId, phaseIdx, attempt));
+    }
+
+    private static List<Change> changes(Connection c, String rolloutId, int phaseIdx, int attempt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM rollout_change WHERE rollout_id = ? AND phase_idx = ? "
+                + "AND attempt = ? ORDER BY pos")) {
+            bindAttempt(ps, rolloutId, phaseIdx, attempt);
+            List<Change> result = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(new Change(rolloutId, phaseIdx, attempt, rs.getInt("pos"), Change.Kind.valueOf(rs.getString("kind")),
+                            rs.getString("subject"), rs.getBoolean("prev_exists"), (Integer) rs.getObject("prev_basis_points"),
+                            (Long) rs.getObject("prev_version"), (Integer) rs.getObject("target_basis_points"),
+                            (Integer) rs.getObject("migration_index"), rs.getString("migration_id"), rs.getInt("steps_done"),
+                            rs.getBoolean("applied"), rs.getBoolean("restored"), (Long) rs.getObject("applied_version")));
                 }
-                return result;
             }
-        });
+            return result;
+        }
     }
 
     @Override
@@ -260,14 +291,20 @@ public class JdbcRolloutStore implements RolloutStore {
     }
 
     @Override
-    public void updateChanges(String rolloutId, List<Change> changes, String phase, List<String> flagSetMessages, String actor) {
+    public void updateChanges(String rolloutId, JournalMarks marks, String actor) {
         appending(rolloutId, c -> {
-            updateChanges(c, changes);
-            for (String message : flagSetMessages) {
-                RolloutEventRows.append(c, rolloutId, EventType.FLAG_SET, phase, message, actor);
-            }
+            saveMarks(c, rolloutId, marks, actor);
             return null;
         });
+    }
+
+    private static void saveMarks(Connection c, String rolloutId, JournalMarks marks, String actor) throws SQLException {
+        if (!marks.changes().isEmpty()) {
+            updateChanges(c, marks.changes());
+        }
+        for (String message : marks.flagSetMessages()) {
+            RolloutEventRows.append(c, rolloutId, EventType.FLAG_SET, marks.phase(), message, actor);
+        }
     }
 
     private static void updateChanges(Connection c, List<Change> changes) throws SQLException {
@@ -376,23 +413,35 @@ public class JdbcRolloutStore implements RolloutStore {
         }
     }
 
+    /** The rollout of the current row with its phases read by a statement of their own. */
     private static RolloutRecord rollout(Connection c, ResultSet rs) throws SQLException {
-        String id = Ulids.format(Ulids.fromUuid(rs.getObject("id", UUID.class)));
         List<PhaseRecord> phases = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT * FROM rollout_phase WHERE rollout_id = ? ORDER BY idx")) {
-            ps.setObject(1, uuid(id));
+            ps.setObject(1, rs.getObject("id", UUID.class));
             try (ResultSet p = ps.executeQuery()) {
                 while (p.next()) {
-                    phases.add(new PhaseRecord(p.getInt("idx"), p.getString("name"), PhaseStatus.valueOf(p.getString("state")),
-                            p.getInt("attempt"), instant(p.getTimestamp("bake_until")), (Long) p.getObject("bake_remaining_ms"),
-                            p.getBoolean("gate_passed"), instant(p.getTimestamp("started_at")), instant(p.getTimestamp("finished_at"))));
+                    phases.add(phase(p, ""));
                 }
             }
         }
+        return rollout(rs, phases);
+    }
+
+    /** The rollout of the current row, with {@code phases}. */
+    private static RolloutRecord rollout(ResultSet rs, List<PhaseRecord> phases) throws SQLException {
         String kind = rs.getString("rollback_kind");
-        return new RolloutRecord(id, rs.getString("name"), RolloutStatus.valueOf(rs.getString("state")), rs.getString("plan_yaml"),
-                rs.getInt("current_phase"), rs.getString("last_reason"), kind == null ? null : RollbackKind.valueOf(kind),
-                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(), List.copyOf(phases));
+        return new RolloutRecord(Ulids.format(Ulids.fromUuid(rs.getObject("id", UUID.class))), rs.getString("name"),
+                RolloutStatus.valueOf(rs.getString("state")), rs.getString("plan_yaml"), rs.getInt("current_phase"),
+                rs.getString("last_reason"), kind == null ? null : RollbackKind.valueOf(kind), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant(), List.copyOf(phases));
+    }
+
+    /** The phase in the current row, its columns named with {@code prefix}. */
+    private static PhaseRecord phase(ResultSet p, String prefix) throws SQLException {
+        return new PhaseRecord(p.getInt(prefix + "idx"), p.getString(prefix + "name"), PhaseStatus.valueOf(p.getString(prefix + "state")),
+                p.getInt(prefix + "attempt"), instant(p.getTimestamp(prefix + "bake_until")), (Long) p.getObject(prefix + "bake_remaining_ms"),
+                p.getBoolean(prefix + "gate_passed"), instant(p.getTimestamp(prefix + "started_at")),
+                instant(p.getTimestamp(prefix + "finished_at")));
     }
 
     private static Instant instant(Timestamp t) {

@@ -39,13 +39,12 @@ final class RolloutEventRows {
                         phase == null ? "" : phase, message, actor);
             }
             OutboxRows.write(c, appended);
-            notifyWatchers(c, rolloutId);
             return appended;
         }
     }
 
     /** Tells every replica's watchers, at commit, that the rollout has new events (WatchRollout across replicas). */
-    private static void notifyWatchers(Connection c, String rolloutId) throws SQLException {
+    static void notifyWatchers(Connection c, String rolloutId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
             ps.setString(1, CHANNEL);
             ps.setString(2, rolloutId);

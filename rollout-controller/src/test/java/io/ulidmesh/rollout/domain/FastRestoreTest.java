@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A rollback restores a phase's flags in one SetFlags on the versions the journal recorded when the
- * phase set them, reading no flag; only a refused write reads them. Its marks and events are one
- * transaction, and a crash before that transaction is resumed without restoring anything twice.
+ * phase set them, reading no flag; only a refused write reads them. It writes twice: the move to
+ * rolling back before the restore, and after it one transaction with the marks, their events and the
+ * phase rolled back; a crash before that transaction is resumed without restoring anything twice.
  */
 class FastRestoreTest {
     static final String PLAN = """
@@ -32,15 +33,22 @@ class FastRestoreTest {
     }
 
     @Test
-    void aRollbackReadsNoFlagAndSavesItsMarksAndEventsInOneTransaction() {
+    void aRollbackReadsNoFlagAndSavesItsMarksEventsAndTheRolledBackPhaseInOneTransaction() {
         RolloutRecord r = applied();
         int reads = c.flags.reads.size();
         int marks = c.store.markTransactions;
+        int writes = c.store.transactions;
+        int[] atRestore = new int[1];
+        c.flags.beforeWrite = name -> atRestore[0] = c.store.transactions;
 
         c.actions.rollback(r.id(), "bad", "bob");
         assertThat(c.get(r.id()).state()).isEqualTo(RolloutStatus.ROLLED_BACK);
         assertThat(c.flags.reads).hasSize(reads);
+        assertThat(atRestore[0]).isEqualTo(writes + 1);
+        assertThat(c.store.transactions).isEqualTo(writes + 2);
         assertThat(c.store.markTransactions).isEqualTo(marks + 1);
+        assertThat(c.store.events(r.id())).extracting(RolloutEventRecord::type).endsWith(EventType.ROLLBACK_STARTED,
+                EventType.FLAG_SET, EventType.FLAG_SET, EventType.FLAG_SET, EventType.PHASE_ROLLED_BACK);
         assertThat(c.flags.batches.get(c.flags.batches.size() - 1)).containsExactly("c", "b", "a");
         assertThat(List.of("a", "b", "c")).allSatisfy(f -> assertThat(c.flags.get(f)).contains(new FlagState(0, 3)));
         assertThat(c.store.changes(r.id(), 0, 0)).allMatch(Change::restored);
@@ -74,6 +82,7 @@ class FastRestoreTest {
         c.store.failNextMarks = new IllegalStateException("the controller died here");
         assertThatThrownBy(() -> c.actions.rollback(r.id(), "bad", "bob")).hasMessage("the controller died here");
         assertThat(c.get(r.id()).state()).isEqualTo(RolloutStatus.ROLLING_BACK);
+        assertThat(c.get(r.id()).current().state()).isNotEqualTo(PhaseStatus.ROLLED_BACK);
         assertThat(c.store.changes(r.id(), 0, 0)).noneMatch(Change::restored);
         int writes = c.flags.batches.size();
 
@@ -160,7 +169,7 @@ class FastRestoreTest {
     }
 
     @Test
-    void aBreachThatFiresWritesOnceBeforeTheRestoreItsEventTheRollbacksStartAndTheClearedCounts() {
+    void aBreachThatFiresWritesOnceBeforeTheRestoreItsEventTheRollbacksStartAndTheClearedCountsAndReadsNothingElse() {
         c.flags.set("a", 0);
         RolloutRecord r = c.start("""
                 name: once
@@ -170,13 +179,19 @@ class FastRestoreTest {
                   - { name: only, flags: { a: 10% }, gate: manual }
                 """);
         c.actions.report("errors", 9, null, System.nanoTime());
+        // the phase attempt began here, so its counts start at 0 in memory: no saved count is read
+        assertThat(c.store.breachCountReads).isZero();
         assertThat(c.store.breachCounts(r.id(), 0, 0)).containsEntry(0, 1);
         int before = c.store.transactions;
         int[] atRestore = new int[1];
         c.flags.beforeWrite = name -> atRestore[0] = c.store.transactions;
 
+        int reads = c.store.journalReads;
         c.actions.report("errors", 9, null, System.nanoTime());
         assertThat(atRestore[0]).isEqualTo(before + 1);
+        // the journal and the operator come with the rollback's start: nothing else is read before the restore
+        assertThat(c.store.journalReads).isEqualTo(reads);
+        assertThat(c.store.transactions).isEqualTo(before + 2);
         assertThat(c.get(r.id()).state()).isEqualTo(RolloutStatus.ROLLED_BACK);
         assertThat(c.store.breachCounts(r.id(), 0, 0)).isEmpty();
         assertThat(c.store.events(r.id())).extracting(RolloutEventRecord::type).containsSubsequence(EventType.SIGNAL_BREACHED,

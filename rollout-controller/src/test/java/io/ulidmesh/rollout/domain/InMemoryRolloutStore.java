@@ -2,6 +2,7 @@ package io.ulidmesh.rollout.domain;
 
 import io.ulidmesh.rollout.domain.RolloutEventRecord.EventType;
 import io.ulidmesh.rollout.domain.port.RolloutStore;
+import io.ulidmesh.rollout.domain.port.RolloutStore.RollbackStart;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,11 +20,15 @@ final class InMemoryRolloutStore implements RolloutStore {
     private final List<Change> journal = new ArrayList<>();
     private final Map<List<Object>, Integer> breaches = new HashMap<>();
     private final Map<List<Object>, Map<Integer, Baseline>> baselines = new HashMap<>();
-    /** Transactions that saved journal marks (updateChange, updateChanges). */
+    /** Transactions that saved journal marks (updateChange, updateChanges, save with marks). */
     int markTransactions;
     /** Every write transaction, of any kind. */
     int transactions;
-    /** When set, the next updateChanges fails with it before writing anything: a crash before the marks commit. */
+    /** Reads of a journal or of the last operator outside a write transaction (changes, lastOperator). */
+    int journalReads;
+    /** Reads of saved breach counts (breachCounts). */
+    int breachCountReads;
+    /** When set, the next transaction with flag marks fails with it before writing anything: a crash before the marks commit. */
     RuntimeException failNextMarks;
 
     @Override
@@ -49,9 +54,10 @@ final class InMemoryRolloutStore implements RolloutStore {
     }
 
     @Override
-    public synchronized RolloutEventRecord save(RolloutRecord r, List<PhaseRecord> phases, EventType type, String phase,
-                                                String message, String actor) {
+    public synchronized RolloutEventRecord save(RolloutRecord r, List<PhaseRecord> phases, JournalMarks marks, EventType type,
+                                                String phase, String message, String actor) {
         transactions++;
+        saveMarks(r.id(), marks, actor);
         put(r, phases);
         return type == null ? null : append(r.id(), type, phase, message, actor);
     }
@@ -65,7 +71,7 @@ final class InMemoryRolloutStore implements RolloutStore {
     }
 
     @Override
-    public synchronized RolloutEventRecord startRollback(RolloutRecord moved, String breachMessage, String message, String actor) {
+    public synchronized RollbackStart startRollback(RolloutRecord moved, String breachMessage, String message, String actor) {
         transactions++;
         String phase = moved.currentPhaseName();
         put(moved, List.of());
@@ -73,7 +79,11 @@ final class InMemoryRolloutStore implements RolloutStore {
             append(moved.id(), EventType.SIGNAL_BREACHED, phase, breachMessage, actor);
         }
         breaches.keySet().removeIf(key -> key.get(0).equals(moved.id()));
-        return append(moved.id(), EventType.ROLLBACK_STARTED, phase, message, actor);
+        append(moved.id(), EventType.ROLLBACK_STARTED, phase, message, actor);
+        Optional<String> operator = operatorOf(moved.id(), RolloutLog.CONTROLLER);
+        PhaseRecord p = moved.current();
+        return p == null ? new RollbackStart(-1, 0, List.of(), operator)
+                : new RollbackStart(p.idx(), p.attempt(), journalOf(moved.id(), p.idx(), p.attempt()), operator);
     }
 
     @Override
@@ -84,6 +94,11 @@ final class InMemoryRolloutStore implements RolloutStore {
 
     @Override
     public synchronized Optional<String> lastOperator(String rolloutId, String controller) {
+        journalReads++;
+        return operatorOf(rolloutId, controller);
+    }
+
+    private Optional<String> operatorOf(String rolloutId, String controller) {
         List<RolloutEventRecord> log = events.getOrDefault(rolloutId, List.of());
         for (int i = log.size() - 1; i >= 0; i--) {
             if (!log.get(i).actor().equals(controller)) {
@@ -100,6 +115,11 @@ final class InMemoryRolloutStore implements RolloutStore {
 
     @Override
     public synchronized List<Change> changes(String rolloutId, int phaseIdx, int attempt) {
+        journalReads++;
+        return journalOf(rolloutId, phaseIdx, attempt);
+    }
+
+    private List<Change> journalOf(String rolloutId, int phaseIdx, int attempt) {
         return journal.stream().filter(c -> c.rolloutId().equals(rolloutId) && c.phaseIdx() == phaseIdx && c.attempt() == attempt)
                 .sorted(Comparator.comparingInt(Change::pos)).toList();
     }
@@ -129,17 +149,23 @@ final class InMemoryRolloutStore implements RolloutStore {
     }
 
     @Override
-    public synchronized void updateChanges(String rolloutId, List<Change> changes, String phase, List<String> flagSetMessages,
-                                           String actor) {
+    public synchronized void updateChanges(String rolloutId, JournalMarks marks, String actor) {
         transactions++;
+        saveMarks(rolloutId, marks, actor);
+    }
+
+    private void saveMarks(String rolloutId, JournalMarks marks, String actor) {
+        if (marks.changes().isEmpty() && marks.flagSetMessages().isEmpty()) {
+            return;
+        }
         if (failNextMarks != null) {
             RuntimeException e = failNextMarks;
             failNextMarks = null;
             throw e;
         }
         markTransactions++;
-        changes.forEach(this::mark);
-        flagSetMessages.forEach(m -> append(rolloutId, EventType.FLAG_SET, phase, m, actor));
+        marks.changes().forEach(this::mark);
+        marks.flagSetMessages().forEach(m -> append(rolloutId, EventType.FLAG_SET, marks.phase(), m, actor));
     }
 
     private void mark(Change ch) {
@@ -159,6 +185,7 @@ final class InMemoryRolloutStore implements RolloutStore {
 
     @Override
     public synchronized Map<Integer, Integer> breachCounts(String rolloutId, int phaseIdx, int attempt) {
+        breachCountReads++;
         Map<Integer, Integer> counts = new TreeMap<>();
         breaches.forEach((key, count) -> {
             if (key.subList(0, 3).equals(List.of(rolloutId, phaseIdx, attempt))) {

@@ -3,6 +3,7 @@ package io.ulidmesh.rollout.domain.port;
 import io.ulidmesh.common.error.DomainException;
 import io.ulidmesh.rollout.domain.Baseline;
 import io.ulidmesh.rollout.domain.Change;
+import io.ulidmesh.rollout.domain.JournalMarks;
 import io.ulidmesh.rollout.domain.PhaseRecord;
 import io.ulidmesh.rollout.domain.RolloutEventRecord;
 import io.ulidmesh.rollout.domain.RolloutEventRecord.EventType;
@@ -46,8 +47,17 @@ public interface RolloutStore {
     }
 
     /** Saves the rollout's own columns and the given phases, with one event ({@code type} null: none). */
-    RolloutEventRecord save(RolloutRecord r, List<PhaseRecord> phases, EventType type, String phase, String message,
-                            String actor);
+    default RolloutEventRecord save(RolloutRecord r, List<PhaseRecord> phases, EventType type, String phase, String message,
+                                    String actor) {
+        return save(r, phases, JournalMarks.none(phase), type, phase, message, actor);
+    }
+
+    /**
+     * {@link #save} with journal marks and their FLAG_SET events ({@link #updateChanges}) in the same
+     * transaction: a rollback saves what its restore did and the phase rolled back in one commit.
+     */
+    RolloutEventRecord save(RolloutRecord r, List<PhaseRecord> phases, JournalMarks marks, EventType type, String phase,
+                            String message, String actor);
 
     RolloutEventRecord event(String rolloutId, EventType type, String phase, String message, String actor);
 
@@ -55,8 +65,20 @@ public interface RolloutStore {
      * Saves the rollout's own columns as it moves to ROLLING_BACK with its ROLLBACK_STARTED event,
      * after the SIGNAL_BREACHED event of the rule that fired it ({@code breachMessage} null: none),
      * and forgets its breach counts: one transaction, the only write before a rollback's first undo.
+     * It returns what that undo needs, read in the same transaction after the writes: no further
+     * round trip stands between a breach and its restore.
      */
-    RolloutEventRecord startRollback(RolloutRecord moved, String breachMessage, String message, String actor);
+    RollbackStart startRollback(RolloutRecord moved, String breachMessage, String message, String actor);
+
+    /**
+     * The journal of the phase attempt a rollback began in ({@code phaseIdx} -1: none, and no
+     * journal) and the operator the controller acts for ({@link #lastOperator}), as its start saw them.
+     */
+    record RollbackStart(int phaseIdx, int attempt, List<Change> journal, Optional<String> lastOperator) {
+        public RollbackStart {
+            journal = List.copyOf(journal);
+        }
+    }
 
     /** Up to {@code limit} events after {@code afterSequence}, in order. */
     List<RolloutEventRecord> events(String rolloutId, long afterSequence, int limit);
@@ -84,7 +106,7 @@ public interface RolloutStore {
      * Saves the marks of several journal entries of one rollout ({@link #updateChange}) and a
      * FLAG_SET event per message, all in one transaction: one write for a phase's flags.
      */
-    void updateChanges(String rolloutId, List<Change> changes, String phase, List<String> flagSetMessages, String actor);
+    void updateChanges(String rolloutId, JournalMarks marks, String actor);
 
     /**
      * Rewrites what a flag entry records as the flag before the change (exists, value, version) and,
