@@ -44,17 +44,9 @@ public class JdbcRolloutStore implements RolloutStore {
         this.wakeups = wakeups;
     }
 
-    /**
-     * Runs a transaction that appends events to {@code rolloutId}'s log, tells the other replicas'
-     * watchers at its commit (one notification, however many events), and wakes this replica's
-     * watchers once it committed.
-     */
+    /** Runs a transaction that appends events to {@code rolloutId}'s log, and wakes this replica's watchers once it committed. */
     private <T> T appending(String rolloutId, Jdbc.Work<T> work) {
-        T result = Jdbc.inTransaction(ds, c -> {
-            T done = work.run(c);
-            RolloutEventRows.notifyWatchers(c, rolloutId);
-            return done;
-        });
+        T result = Jdbc.inTransaction(ds, work);
         wakeups.ring(rolloutId);
         return result;
     }
@@ -181,29 +173,37 @@ public class JdbcRolloutStore implements RolloutStore {
 
     @Override
     public RollbackStart startRollback(RolloutRecord moved, String breachMessage, String message, String actor) {
+        // few statements: this transaction stands between a breach and its restore
         return appending(moved.id(), c -> {
-            updateRollout(c, moved);
+            updateRollout(c, moved, true);
             String phase = moved.currentPhaseName();
             if (breachMessage != null) {
-                RolloutEventRows.append(c, moved.id(), EventType.SIGNAL_BREACHED, phase, breachMessage, actor);
+                RolloutEventRows.append(c, moved, EventType.SIGNAL_BREACHED, phase, breachMessage, actor);
             }
-            clearBreachCounts(c, moved.id());
             RolloutEventRows.append(c, moved.id(), EventType.ROLLBACK_STARTED, phase, message, actor);
-            Optional<String> operator = RolloutEventRows.lastActorOtherThan(c, moved.id(), RolloutLog.CONTROLLER);
             PhaseRecord p = moved.current();
-            return p == null ? new RollbackStart(-1, 0, List.of(), operator)
-                    : new RollbackStart(p.idx(), p.attempt(), changes(c, moved.id(), p.idx(), p.attempt()), operator);
+            return journalAndOperator(c, moved.id(), p == null ? -1 : p.idx(), p == null ? 0 : p.attempt());
         });
     }
 
     private static void updateRollout(Connection c, RolloutRecord r) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE rollout SET state = ?, current_phase = ?, last_reason = ?, "
-                + "rollback_kind = ?, updated_at = now() WHERE id = ?")) {
-            ps.setString(1, r.state().name());
-            ps.setInt(2, r.currentPhase());
-            ps.setString(3, r.lastReason());
-            ps.setString(4, r.rollbackKind() == null ? null : r.rollbackKind().name());
-            ps.setObject(5, uuid(r.id()));
+        updateRollout(c, r, false);
+    }
+
+    /** Saves the rollout's own columns; with {@code clearingBreachCounts} its breach counts go in the same statement. */
+    private static void updateRollout(Connection c, RolloutRecord r, boolean clearingBreachCounts) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement((clearingBreachCounts
+                ? "WITH cleared AS (DELETE FROM rollout_breach_count WHERE rollout_id = ?) " : "")
+                + "UPDATE rollout SET state = ?, current_phase = ?, last_reason = ?, rollback_kind = ?, updated_at = now() WHERE id = ?")) {
+            int i = 1;
+            if (clearingBreachCounts) {
+                ps.setObject(i++, uuid(r.id()));
+            }
+            ps.setString(i++, r.state().name());
+            ps.setInt(i++, r.currentPhase());
+            ps.setString(i++, r.lastReason());
+            ps.setString(i++, r.rollbackKind() == null ? null : r.rollbackKind().name());
+            ps.setObject(i, uuid(r.id()));
             ps.executeUpdate();
         }
     }
@@ -235,15 +235,43 @@ public class JdbcRolloutStore implements RolloutStore {
             List<Change> result = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    result.add(new Change(rolloutId, phaseIdx, attempt, rs.getInt("pos"), Change.Kind.valueOf(rs.getString("kind")),
-                            rs.getString("subject"), rs.getBoolean("prev_exists"), (Integer) rs.getObject("prev_basis_points"),
-                            (Long) rs.getObject("prev_version"), (Integer) rs.getObject("target_basis_points"),
-                            (Integer) rs.getObject("migration_index"), rs.getString("migration_id"), rs.getInt("steps_done"),
-                            rs.getBoolean("applied"), rs.getBoolean("restored"), (Long) rs.getObject("applied_version")));
+                    result.add(change(rs, rolloutId, phaseIdx, attempt));
                 }
             }
             return result;
         }
+    }
+
+    /** A phase attempt's journal ({@code phaseIdx} -1: none) and the rollout's last operator, in one statement. */
+    private static RollbackStart journalAndOperator(Connection c, String rolloutId, int phaseIdx, int attempt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT o.operator, ch.* FROM (SELECT (SELECT actor FROM rollout_event "
+                + "WHERE rollout_id = ? AND actor <> ? ORDER BY sequence DESC LIMIT 1) AS operator) o LEFT JOIN rollout_change ch "
+                + "ON ch.rollout_id = ? AND ch.phase_idx = ? AND ch.attempt = ? ORDER BY ch.pos")) {
+            ps.setObject(1, uuid(rolloutId));
+            ps.setString(2, RolloutLog.CONTROLLER);
+            ps.setObject(3, uuid(rolloutId));
+            ps.setInt(4, phaseIdx);
+            ps.setInt(5, attempt);
+            List<Change> journal = new ArrayList<>();
+            String operator = null;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    operator = rs.getString("operator");
+                    if (rs.getObject("pos") != null) {
+                        journal.add(change(rs, rolloutId, phaseIdx, attempt));
+                    }
+                }
+            }
+            return new RollbackStart(phaseIdx, attempt, journal, Optional.ofNullable(operator));
+        }
+    }
+
+    private static Change change(ResultSet rs, String rolloutId, int phaseIdx, int attempt) throws SQLException {
+        return new Change(rolloutId, phaseIdx, attempt, rs.getInt("pos"), Change.Kind.valueOf(rs.getString("kind")),
+                rs.getString("subject"), rs.getBoolean("prev_exists"), (Integer) rs.getObject("prev_basis_points"),
+                (Long) rs.getObject("prev_version"), (Integer) rs.getObject("target_basis_points"),
+                (Integer) rs.getObject("migration_index"), rs.getString("migration_id"), rs.getInt("steps_done"),
+                rs.getBoolean("applied"), rs.getBoolean("restored"), (Long) rs.getObject("applied_version"));
     }
 
     @Override

@@ -4,6 +4,7 @@ import static io.ulidmesh.rollout.store.JdbcRolloutStore.uuid;
 
 import io.ulidmesh.rollout.domain.RolloutEventRecord;
 import io.ulidmesh.rollout.domain.RolloutEventRecord.EventType;
+import io.ulidmesh.rollout.domain.RolloutRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,35 +21,48 @@ final class RolloutEventRows {
     private RolloutEventRows() {
     }
 
-    /** Appends the rollout's next event (sequence = last + 1) and returns it as stored. */
+    /**
+     * Appends the rollout's next event (sequence = last + 1) with its notification, read against the
+     * rollout as the transaction sees it, and returns it as stored.
+     */
     static RolloutEventRecord append(Connection c, String rolloutId, EventType type, String phase, String message,
                                       String actor) throws SQLException {
+        RolloutEventRecord appended = insert(c, rolloutId, type, phase, message, actor);
+        OutboxRows.write(c, appended);
+        return appended;
+    }
+
+    /** {@link #append} right after the transaction saved the rollout as {@code written}, whose notification is taken from it. */
+    static RolloutEventRecord append(Connection c, RolloutRecord written, EventType type, String phase, String message,
+                                      String actor) throws SQLException {
+        RolloutEventRecord appended = insert(c, written.id(), type, phase, message, actor);
+        OutboxRows.write(c, appended, written);
+        return appended;
+    }
+
+    /**
+     * Inserts the event, and tells every replica's watchers at commit that the rollout has new events
+     * (WatchRollout across replicas): pg_notify in the same statement spares a round trip, and
+     * PostgreSQL delivers a transaction's identical notifications once.
+     */
+    private static RolloutEventRecord insert(Connection c, String rolloutId, EventType type, String phase, String message,
+                                             String actor) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollout_event (rollout_id, sequence, type, phase, message, actor) "
                 + "SELECT ?, COALESCE(MAX(sequence), 0) + 1, ?, ?, ?, ? FROM rollout_event WHERE rollout_id = ? "
-                + "RETURNING sequence, at")) {
+                + "RETURNING sequence, at, pg_notify(?, ?)")) {
             ps.setObject(1, uuid(rolloutId));
             ps.setString(2, type.name());
             ps.setString(3, phase == null ? "" : phase);
             ps.setString(4, message);
             ps.setString(5, actor);
             ps.setObject(6, uuid(rolloutId));
-            RolloutEventRecord appended;
+            ps.setString(7, CHANNEL);
+            ps.setString(8, rolloutId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                appended = new RolloutEventRecord(rolloutId, rs.getLong(1), rs.getTimestamp(2).toInstant(), type,
+                return new RolloutEventRecord(rolloutId, rs.getLong(1), rs.getTimestamp(2).toInstant(), type,
                         phase == null ? "" : phase, message, actor);
             }
-            OutboxRows.write(c, appended);
-            return appended;
-        }
-    }
-
-    /** Tells every replica's watchers, at commit, that the rollout has new events (WatchRollout across replicas). */
-    static void notifyWatchers(Connection c, String rolloutId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-            ps.setString(1, CHANNEL);
-            ps.setString(2, rolloutId);
-            ps.execute();
         }
     }
 
