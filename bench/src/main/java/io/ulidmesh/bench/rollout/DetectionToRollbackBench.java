@@ -29,9 +29,11 @@ import org.HdrHistogram.Histogram;
  * Detection to rollback: from the ReportSignal that breaches a rule to the phase's flags being
  * restored, as a Watch on the flag service sees them. Each round starts a rollout whose one phase
  * sets three flags, waits until it bakes, pushes an error rate of 7 % (rule: above 5) and times
- * until the Watch has delivered all three flags back at their previous value. Baseline, same run:
- * one SetFlags of the three flags straight to the flag service, timed the same way to the same
- * Watch, i.e. the floor any controller pays to change three flags together. Both are timed to the
+ * until the Watch has delivered all three flags back at their previous value. Baseline, same round:
+ * one SetFlags of three other flags straight to the flag service, timed the same way to the same
+ * Watch, i.e. the floor any controller pays to change three flags together. Both run while the
+ * phase bakes, each after the same pause ({@code --settle-ms}, 200 by default), so that neither
+ * meets the work of the phase's start still going on in the services. Both are timed to the
  * moment the Watch's last event arrives (stamped in {@code onNext}), not to when the blocking call
  * returns: the ReportSignal RPC returns only after the controller's own bookkeeping that follows the
  * restore, which no reader of the flags waits for.
@@ -42,6 +44,8 @@ import org.HdrHistogram.Histogram;
  */
 public final class DetectionToRollbackBench {
     private static final List<String> FLAGS = List.of("bench.rollback.a", "bench.rollback.b", "bench.rollback.c");
+    /** The baseline's own three flags, so that it can run while the phase that set {@link #FLAGS} bakes. */
+    private static final List<String> FLOOR_FLAGS = List.of("bench.floor.a", "bench.floor.b", "bench.floor.c");
 
     private DetectionToRollbackBench() {
     }
@@ -52,18 +56,19 @@ public final class DetectionToRollbackBench {
             opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "50"));
+        long settleMillis = Long.parseLong(opts.getOrDefault("settle-ms", "200"));
         ManagedChannel controllerChannel = channel(opts.getOrDefault("controller", "127.0.0.1:8683"));
         ManagedChannel flagChannel = channel(opts.getOrDefault("flags", "127.0.0.1:8682"));
         var rollouts = RolloutServiceGrpc.newBlockingStub(controllerChannel);
         var flags = FlagServiceGrpc.newBlockingStub(flagChannel);
-        for (String f : FLAGS) {
+        for (String f : java.util.stream.Stream.concat(FLAGS.stream(), FLOOR_FLAGS.stream()).toList()) {
             flags.setFlag(SetFlagRequest.newBuilder().setName(f).setBasisPoints(0).setReason("benchmark setup").build());
         }
         BlockingQueue<Arrival> events = new LinkedBlockingQueue<>();
         FlagServiceGrpc.newStub(flagChannel).watch(WatchRequest.newBuilder().build(), new StreamObserver<>() {
             @Override
             public void onNext(FlagEvent e) {
-                if (e.getType() == FlagEventType.UPSERTED && FLAGS.contains(e.getFlag().getName())) {
+                if (e.getType() == FlagEventType.UPSERTED) {
                     events.add(new Arrival(e, System.nanoTime()));
                 }
             }
@@ -93,28 +98,29 @@ public final class DetectionToRollbackBench {
         int warmup = Math.max(5, rounds / 10);
         for (int round = 0; round < warmup + rounds; round++) {
             boolean measured = round >= warmup;
-            // baseline: the same three changes, made directly in one SetFlags (the write the controller makes)
-            events.clear();
-            long start = System.nanoTime();
-            flags.setFlags(threeFlags(2500, "baseline"));
-            long baselineSeen = awaitAll(events, 2500);
-            if (measured) {
-                baseline.recordValue(baselineSeen - start);
-            }
-            flags.setFlags(threeFlags(0, "baseline reset"));
-            awaitAll(events, 0);
-
             Rollout r = rollouts.createRollout(CreateRolloutRequest.newBuilder().setPlanYaml(plan).setStart(true).build());
             while (!(r.getState() == RolloutState.RUNNING && r.getPhases(0).getState() == PhaseState.PHASE_BAKING)) {
                 Thread.sleep(20);
                 r = rollouts.getRollout(GetRolloutRequest.newBuilder().setId(r.getId()).build());
             }
+            // Both are measured on the same quiet mesh: the phase has baked for a moment, as a breach finds it.
+            Thread.sleep(settleMillis);
+            // baseline: three changes made directly in one SetFlags (the write the controller makes), on flags of its own
+            int floorValue = round % 2 == 0 ? 2500 : 0;
+            events.clear();
+            long start = System.nanoTime();
+            flags.setFlags(threeFlags(FLOOR_FLAGS, floorValue, "baseline"));
+            long baselineSeen = awaitAll(events, FLOOR_FLAGS, floorValue);
+            if (measured) {
+                baseline.recordValue(baselineSeen - start);
+            }
+            Thread.sleep(settleMillis);
             events.clear();
             long t0 = System.nanoTime();
             var response = rollouts.reportSignal(ReportSignalRequest.newBuilder().setName("bench_error_rate").setValue(7)
                     .putLabels("rollout_id", r.getId()).build());
             long returned = System.nanoTime();
-            long seen = awaitAll(events, 0);
+            long seen = awaitAll(events, FLAGS, 0);
             if (response.getRollbacksTriggeredCount() != 1) {
                 throw new IllegalStateException("round " + round + ": no rollback triggered");
             }
@@ -134,9 +140,9 @@ public final class DetectionToRollbackBench {
         flagChannel.shutdownNow();
     }
 
-    private static SetFlagsRequest threeFlags(int basisPoints, String reason) {
+    private static SetFlagsRequest threeFlags(List<String> names, int basisPoints, String reason) {
         SetFlagsRequest.Builder b = SetFlagsRequest.newBuilder();
-        FLAGS.forEach(f -> b.addFlags(SetFlagRequest.newBuilder().setName(f).setBasisPoints(basisPoints).setReason(reason)));
+        names.forEach(f -> b.addFlags(SetFlagRequest.newBuilder().setName(f).setBasisPoints(basisPoints).setReason(reason)));
         return b.build();
     }
 
@@ -144,9 +150,9 @@ public final class DetectionToRollbackBench {
     private record Arrival(FlagEvent event, long atNanos) {
     }
 
-    /** Waits until the Watch has delivered every bench flag at {@code basisPoints}; returns when the last of them arrived. */
-    private static long awaitAll(BlockingQueue<Arrival> events, int basisPoints) throws InterruptedException {
-        java.util.Set<String> pending = new java.util.HashSet<>(FLAGS);
+    /** Waits until the Watch has delivered each of {@code names} at {@code basisPoints}; returns when the last of them arrived. */
+    private static long awaitAll(BlockingQueue<Arrival> events, List<String> names, int basisPoints) throws InterruptedException {
+        java.util.Set<String> pending = new java.util.HashSet<>(names);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         long last = 0;
         while (!pending.isEmpty()) {
