@@ -182,7 +182,7 @@ public class JdbcRolloutStore implements RolloutStore {
             }
             RolloutEventRows.append(c, moved.id(), EventType.ROLLBACK_STARTED, phase, message, actor);
             PhaseRecord p = moved.current();
-            return journalAndOperator(c, moved.id(), p == null ? -1 : p.idx(), p == null ? 0 : p.attempt());
+            return JournalRows.withOperator(c, moved.id(), p == null ? -1 : p.idx(), p == null ? 0 : p.attempt());
         });
     }
 
@@ -225,53 +225,7 @@ public class JdbcRolloutStore implements RolloutStore {
 
     @Override
     public List<Change> changes(String rolloutId, int phaseIdx, int attempt) {
-        return Jdbc.withConnection(ds, c -> changes(c, rolloutId, phaseIdx, attempt));
-    }
-
-    private static List<Change> changes(Connection c, String rolloutId, int phaseIdx, int attempt) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM rollout_change WHERE rollout_id = ? AND phase_idx = ? "
-                + "AND attempt = ? ORDER BY pos")) {
-            bindAttempt(ps, rolloutId, phaseIdx, attempt);
-            List<Change> result = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    result.add(change(rs, rolloutId, phaseIdx, attempt));
-                }
-            }
-            return result;
-        }
-    }
-
-    /** A phase attempt's journal ({@code phaseIdx} -1: none) and the rollout's last operator, in one statement. */
-    private static RollbackStart journalAndOperator(Connection c, String rolloutId, int phaseIdx, int attempt) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT o.operator, ch.* FROM (SELECT (SELECT actor FROM rollout_event "
-                + "WHERE rollout_id = ? AND actor <> ? ORDER BY sequence DESC LIMIT 1) AS operator) o LEFT JOIN rollout_change ch "
-                + "ON ch.rollout_id = ? AND ch.phase_idx = ? AND ch.attempt = ? ORDER BY ch.pos")) {
-            ps.setObject(1, uuid(rolloutId));
-            ps.setString(2, RolloutLog.CONTROLLER);
-            ps.setObject(3, uuid(rolloutId));
-            ps.setInt(4, phaseIdx);
-            ps.setInt(5, attempt);
-            List<Change> journal = new ArrayList<>();
-            String operator = null;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    operator = rs.getString("operator");
-                    if (rs.getObject("pos") != null) {
-                        journal.add(change(rs, rolloutId, phaseIdx, attempt));
-                    }
-                }
-            }
-            return new RollbackStart(phaseIdx, attempt, journal, Optional.ofNullable(operator));
-        }
-    }
-
-    private static Change change(ResultSet rs, String rolloutId, int phaseIdx, int attempt) throws SQLException {
-        return new Change(rolloutId, phaseIdx, attempt, rs.getInt("pos"), Change.Kind.valueOf(rs.getString("kind")),
-                rs.getString("subject"), rs.getBoolean("prev_exists"), (Integer) rs.getObject("prev_basis_points"),
-                (Long) rs.getObject("prev_version"), (Integer) rs.getObject("target_basis_points"),
-                (Integer) rs.getObject("migration_index"), rs.getString("migration_id"), rs.getInt("steps_done"),
-                rs.getBoolean("applied"), rs.getBoolean("restored"), (Long) rs.getObject("applied_version"));
+        return Jdbc.withConnection(ds, c -> JournalRows.of(c, rolloutId, phaseIdx, attempt));
     }
 
     @Override
@@ -279,23 +233,7 @@ public class JdbcRolloutStore implements RolloutStore {
                                          String message) {
         return appending(r.id(), c -> {
             BaselineRows.insert(c, r.id(), applying, baselines);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO rollout_change (rollout_id, phase_idx, attempt, pos, kind, "
-                    + "subject, prev_exists, prev_basis_points, prev_version, target_basis_points, migration_index) "
-                    + "VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
-                for (Change ch : journal) {
-                    bindAttempt(ps, ch.rolloutId(), ch.phaseIdx(), ch.attempt());
-                    ps.setInt(4, ch.pos());
-                    ps.setString(5, ch.kind().name());
-                    ps.setString(6, ch.subject());
-                    ps.setBoolean(7, ch.prevExists());
-                    setNullable(ps, 8, ch.prevBasisPoints(), Types.INTEGER);
-                    setNullable(ps, 9, ch.prevVersion(), Types.BIGINT);
-                    setNullable(ps, 10, ch.targetBasisPoints(), Types.INTEGER);
-                    setNullable(ps, 11, ch.migrationIndex(), Types.INTEGER);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            JournalRows.insert(c, journal);
             savePhase(c, r.id(), applying);
             try (PreparedStatement ps = c.prepareStatement("UPDATE rollout SET updated_at = now() WHERE id = ?")) {
                 ps.setObject(1, uuid(r.id()));
@@ -313,7 +251,7 @@ public class JdbcRolloutStore implements RolloutStore {
     @Override
     public void updateChange(Change ch) {
         Jdbc.inTransaction(ds, c -> {
-            updateChanges(c, List.of(ch));
+            JournalRows.marks(c, List.of(ch));
             return null;
         });
     }
@@ -328,46 +266,17 @@ public class JdbcRolloutStore implements RolloutStore {
 
     private static void saveMarks(Connection c, String rolloutId, JournalMarks marks, String actor) throws SQLException {
         if (!marks.changes().isEmpty()) {
-            updateChanges(c, marks.changes());
+            JournalRows.marks(c, marks.changes());
         }
         for (String message : marks.flagSetMessages()) {
             RolloutEventRows.append(c, rolloutId, EventType.FLAG_SET, marks.phase(), message, actor);
         }
     }
 
-    private static void updateChanges(Connection c, List<Change> changes) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE rollout_change SET migration_id = ?, steps_done = ?, applied = ?, "
-                + "restored = ?, applied_version = ? WHERE rollout_id = ? AND phase_idx = ? AND attempt = ? AND pos = ?")) {
-            for (Change ch : changes) {
-                ps.setString(1, ch.migrationId());
-                ps.setInt(2, ch.stepsDone());
-                ps.setBoolean(3, ch.applied());
-                ps.setBoolean(4, ch.restored());
-                setNullable(ps, 5, ch.appliedVersion(), Types.BIGINT);
-                ps.setObject(6, uuid(ch.rolloutId()));
-                ps.setInt(7, ch.phaseIdx());
-                ps.setInt(8, ch.attempt());
-                ps.setInt(9, ch.pos());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
     @Override
     public void journalPrevious(Change ch, String phase, String message, String actor) {
         appending(ch.rolloutId(), c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE rollout_change SET prev_exists = ?, prev_basis_points = ?, "
-                    + "prev_version = ? WHERE rollout_id = ? AND phase_idx = ? AND attempt = ? AND pos = ?")) {
-                ps.setBoolean(1, ch.prevExists());
-                setNullable(ps, 2, ch.prevBasisPoints(), Types.INTEGER);
-                setNullable(ps, 3, ch.prevVersion(), Types.BIGINT);
-                ps.setObject(4, uuid(ch.rolloutId()));
-                ps.setInt(5, ch.phaseIdx());
-                ps.setInt(6, ch.attempt());
-                ps.setInt(7, ch.pos());
-                ps.executeUpdate();
-            }
+            JournalRows.previous(c, ch);
             if (message != null) {
                 RolloutEventRows.append(c, ch.rolloutId(), EventType.FLAG_SET, phase, message, actor);
             }
