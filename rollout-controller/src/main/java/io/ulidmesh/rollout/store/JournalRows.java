@@ -27,8 +27,7 @@ final class JournalRows {
                 + "subject, prev_exists, prev_basis_points, prev_version, target_basis_points, migration_index) "
                 + "VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
             for (Change ch : journal) {
-                bindAttempt(ps, ch.rolloutId(), ch.phaseIdx(), ch.attempt());
-                ps.setInt(4, ch.pos());
+                bindEntry(ps, 1, ch);
                 ps.setString(5, ch.kind().name());
                 ps.setString(6, ch.subject());
                 ps.setBoolean(7, ch.prevExists());
@@ -99,10 +98,7 @@ final class JournalRows {
                 ps.setBoolean(3, ch.applied());
                 ps.setBoolean(4, ch.restored());
                 setNullable(ps, 5, ch.appliedVersion(), Types.BIGINT);
-                ps.setObject(6, uuid(ch.rolloutId()));
-                ps.setInt(7, ch.phaseIdx());
-                ps.setInt(8, ch.attempt());
-                ps.setInt(9, ch.pos());
+                bindEntry(ps, 6, ch);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -116,11 +112,16 @@ final class JournalRows {
             ps.setBoolean(1, ch.prevExists());
             setNullable(ps, 2, ch.prevBasisPoints(), Types.INTEGER);
             setNullable(ps, 3, ch.prevVersion(), Types.BIGINT);
-            ps.setObject(4, uuid(ch.rolloutId()));
-            ps.setInt(5, ch.phaseIdx());
-            ps.setInt(6, ch.attempt());
-            ps.setInt(7, ch.pos());
+            bindEntry(ps, 4, ch);
             ps.executeUpdate();
         }
+    }
+
+    /** Binds an entry's key (rollout, phase, attempt, position) to the four parameters from {@code first}. */
+    private static void bindEntry(PreparedStatement ps, int first, Change ch) throws SQLException {
+        ps.setObject(first, uuid(ch.rolloutId()));
+        ps.setInt(first + 1, ch.phaseIdx());
+        ps.setInt(first + 2, ch.attempt());
+        ps.setInt(first + 3, ch.pos());
     }
 }
